@@ -1,0 +1,84 @@
+// SPDX-License-Identifier: Apache-2.0
+#define BOOST_TEST_MODULE internal
+#include <boost/test/unit_test.hpp>
+
+#include "internal/yaml_json.hpp"
+
+using platform::internal::Json;
+using platform::internal::parse_yaml_stream;
+using platform::internal::to_yaml;
+
+BOOST_AUTO_TEST_CASE(strings_that_look_like_other_types_round_trip_as_strings) {
+  Json doc = Json::object();
+  const char* tricky[] = {"true", "yes", "no", "on", "off", "null", "~", "10", "0.5", "1e3", "0x1F", "",
+                          " lead", "trail ", "a: b", "x #y", "- item", "{x}", "[1]", "*ref", "&a", "!tag",
+                          "it's", "say \"hi\"", "back\\slash", "tab\there", "10Gi", "500m", "3.8",
+                          "multi\nline\n", "two\n\nblank\n\n", "no-final\nnewline", "@at", "%pct", "12:30"};
+  int i = 0;
+  for (const char* s : tricky) doc["k" + std::to_string(i++)] = s;
+  std::string yaml = to_yaml(doc);
+  auto parsed = parse_yaml_stream(yaml);
+  BOOST_REQUIRE_MESSAGE(parsed.ok(), parsed.status().to_string() + "\n" + yaml);
+  BOOST_REQUIRE_EQUAL(parsed->size(), 1u);
+  BOOST_TEST((*parsed)[0].value == doc, yaml);
+}
+
+BOOST_AUTO_TEST_CASE(plain_scalars_follow_the_core_schema) {
+  auto parsed = parse_yaml_stream("a: 3\nb: true\nc: 1.5\nd: null\ne: \"3\"\nf: 10Gi\ng: -7\n");
+  BOOST_REQUIRE(parsed.ok());
+  const Json& v = (*parsed)[0].value;
+  BOOST_TEST(v["a"] == 3);
+  BOOST_TEST(v["b"] == true);
+  BOOST_TEST(v["c"] == 1.5);
+  BOOST_TEST(v["d"].is_null());
+  BOOST_TEST(v["e"] == "3");
+  BOOST_TEST(v["f"] == "10Gi");
+  BOOST_TEST(v["g"] == -7);
+}
+
+BOOST_AUTO_TEST_CASE(nested_structures_emit_kubectl_style_and_round_trip) {
+  Json doc = Json::parse(R"({"apiVersion":"v1","kind":"List","items":[{"a":{"b":[1,2,{"c":[]}]},"d":{}},[3,[4]]],"e":[]})");
+  std::string yaml = to_yaml(doc);
+  BOOST_TEST(yaml.find("items:\n- a:\n    b:\n    - 1\n") != std::string::npos, yaml);
+  auto parsed = parse_yaml_stream(yaml);
+  BOOST_REQUIRE_MESSAGE(parsed.ok(), parsed.status().to_string());
+  BOOST_TEST((*parsed)[0].value == doc, yaml);
+}
+
+BOOST_AUTO_TEST_CASE(errors_name_source_line_and_column) {
+  platform::internal::YamlParseOptions opt;
+  opt.source_name = "spec.yaml";
+  auto dup = parse_yaml_stream("a: 1\nb: 2\na: 3\n", opt);
+  BOOST_REQUIRE(!dup.ok());
+  BOOST_TEST(dup.status().message().find("spec.yaml:3:1: duplicate key 'a'") != std::string::npos,
+             dup.status().message());
+  auto bad = parse_yaml_stream("a: [1, 2\nb: 3\n", opt);
+  BOOST_REQUIRE(!bad.ok());
+  BOOST_TEST(bad.status().message().rfind("spec.yaml:", 0) == 0, bad.status().message());
+}
+
+BOOST_AUTO_TEST_CASE(deep_nesting_is_refused_not_crashed) {
+  std::string deep(500, '[');
+  deep += std::string(500, ']');
+  auto r = parse_yaml_stream(deep);
+  BOOST_TEST(!r.ok());
+}
+
+BOOST_AUTO_TEST_CASE(marks_locate_fields_for_error_messages) {
+  platform::internal::YamlParseOptions opt;
+  opt.record_marks = true;
+  auto r = parse_yaml_stream("---\nkafka:\n  brokers: three\n", opt);
+  BOOST_REQUIRE(r.ok());
+  auto m = (*r)[0].mark_of("/kafka/brokers");
+  BOOST_TEST(m.line == 3);
+  BOOST_TEST(m.column == 12);
+  auto parent = (*r)[0].mark_of("/kafka/missing");
+  BOOST_TEST(parent.line == 3);  // the mapping under kafka starts at line 3
+}
+
+BOOST_AUTO_TEST_CASE(multi_document_streams_keep_indices) {
+  auto r = parse_yaml_stream("a: 1\n---\n---\nb: 2\n");
+  BOOST_REQUIRE(r.ok());
+  BOOST_REQUIRE_EQUAL(r->size(), 2u);
+  BOOST_TEST((*r)[1].index == 2u);
+}
