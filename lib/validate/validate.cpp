@@ -5,6 +5,7 @@
 #include <fstream>
 #include <functional>
 #include <map>
+#include <optional>
 #include <set>
 #include <sstream>
 
@@ -238,28 +239,50 @@ Document make_document(const Json& value, std::size_t source, const std::string&
 }
 
 // The Argo CD Application that deploys a document: the one whose source path
-// is the document's directory or its nearest ancestor (matched by trailing
-// path components, since the repository root is not known offline).
+// is the document's directory or its nearest ancestor. The repository root is
+// not known offline, so paths match by trailing components: the app path
+// ends with the directory's path relative to the common root of the input
+// ("kafka" matches "manifests/kafka"), or the absolute directory ends with
+// the app path.
 struct Ownership {
   std::vector<std::pair<const Document*, std::vector<std::string>>> apps;
-  bool relative_names;
 
-  const Document* owner(const Document& d) const {
+  const Document* owner(const Document& d, const std::string& root) const {
     std::vector<std::string> dir = components(d.dir);
+    std::vector<std::string> rel = components(fs::path(d.dir).lexically_relative(root).string());
+    if (!rel.empty() && rel.front() == "..") rel.clear();
     while (true) {
       for (const auto& [app, path] : apps) {
         if (app == &d) continue;
-        if (ends_with(dir, path) || (relative_names && !d.on_disk && ends_with(path, dir))) return app;
+        if (ends_with(dir, path) || ends_with(path, rel)) return app;
       }
       if (dir.empty()) return nullptr;
       dir.pop_back();
+      if (!rel.empty()) rel.pop_back();
     }
   }
 };
 
+// The deepest directory holding every document.
+std::string common_root(const std::vector<Document>& docs) {
+  std::optional<fs::path> root;
+  for (const Document& d : docs) {
+    fs::path dir = d.dir;
+    if (!root) {
+      root = dir;
+      continue;
+    }
+    fs::path common;
+    auto a = root->begin(), b = dir.begin();
+    for (; a != root->end() && b != dir.end() && *a == *b; ++a, ++b) common /= *a;
+    root = common;
+  }
+  return root ? root->string() : std::string();
+}
+
 void resolve_context(std::vector<Document>& docs) {
   // Application source paths.
-  Ownership own{{}, true};
+  Ownership own;
   for (const Document& d : docs) {
     if (d.kind != "Application" || d.group != "argoproj.io") continue;
     std::vector<const Json*> sources;
@@ -281,8 +304,9 @@ void resolve_context(std::vector<Document>& docs) {
     }
   }
   std::vector<const Document*> owners(docs.size(), nullptr);
+  std::string root = common_root(docs);
   for (std::size_t i = 0; i < docs.size(); ++i) {
-    if (!docs[i].kustomization) owners[i] = own.owner(docs[i]);
+    if (!docs[i].kustomization) owners[i] = own.owner(docs[i], root);
   }
   for (std::size_t i = 0; i < docs.size(); ++i) {
     Document& d = docs[i];
