@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <mutex>
 #include <set>
 
 namespace platform::internal {
@@ -36,7 +37,7 @@ class SchemaNode {
   const SchemaNode* additional = nullptr;
   const SchemaNode* items = nullptr;
   std::vector<Json> enum_values;
-  std::optional<std::regex> pattern;
+  std::shared_ptr<const std::regex> pattern;
   std::string pattern_text;
   std::optional<double> minimum, maximum;
   bool exclusive_minimum = false, exclusive_maximum = false;
@@ -55,6 +56,25 @@ class SchemaNode {
     return it != properties.end() && it->first == name ? it->second : nullptr;
   }
 };
+
+// Compiling a std::regex costs about a millisecond; the CRDs repeat the same
+// few patterns (the quantity pattern appears dozens of times), so each
+// distinct pattern is compiled once per process.
+std::shared_ptr<const std::regex> compiled_pattern(const std::string& text) {
+  static std::mutex mutex;
+  static std::map<std::string, std::shared_ptr<const std::regex>, std::less<>> cache;
+  std::lock_guard lock(mutex);
+  auto it = cache.find(text);
+  if (it != cache.end()) return it->second;
+  std::shared_ptr<const std::regex> re;
+  try {
+    re = std::make_shared<const std::regex>(text, std::regex::ECMAScript | std::regex::optimize);
+  } catch (const std::regex_error&) {
+    return nullptr;
+  }
+  cache.emplace(text, re);
+  return re;
+}
 
 struct SchemaArena::Impl {
   std::deque<SchemaNode> nodes;
@@ -138,11 +158,8 @@ struct SchemaArena::Impl {
       } else if (key == "pattern") {
         if (!v.is_string()) return fail(where, path, "pattern must be a string");
         n.pattern_text = v.get<std::string>();
-        try {
-          n.pattern.emplace(n.pattern_text, std::regex::ECMAScript | std::regex::optimize);
-        } catch (const std::regex_error& e) {
-          return fail(where, path, "pattern '" + n.pattern_text + "' does not compile: " + e.what());
-        }
+        n.pattern = compiled_pattern(n.pattern_text);
+        if (n.pattern == nullptr) return fail(where, path, "pattern '" + n.pattern_text + "' does not compile");
       } else if (key == "minimum" || key == "maximum") {
         if (!v.is_number()) return fail(where, path, key + " must be a number");
         (key == "minimum" ? n.minimum : n.maximum) = v.get<double>();
