@@ -277,7 +277,7 @@ struct Rules {
           add(std::string(section) + "." + ports[i].first, "/" + std::string(section) + "/" + ports[i].first,
               "port " + std::to_string(ports[i].second) + " is also " + std::string(section) + "." + ports[j].first +
                   "; give each its own port",
-              "unique-port");
+              "unique-port", "/" + std::string(section) + "/" + ports[j].first);
         }
       }
     }
