@@ -159,6 +159,8 @@ std::string escape_cell(std::string_view s) {
   std::string out;
   for (char c : s) {
     if (c == '|') out += "\\|";
+    else if (c == '<') out += "&lt;";  // "user-<name>" is not an HTML tag
+    else if (c == '>') out += "&gt;";
     else out += c;
   }
   return out;
@@ -218,7 +220,7 @@ std::string spec_reference_markdown() {
   internal::spec::append_table(out, top);
   for (const SchemaNode& f : schema().children) {
     if (f.type != Type::kObject && f.type != Type::kObjectList) continue;
-    out += "\n## `" + f.key + "`\n\n" + internal::spec::full_doc(f) + "\n\n";
+    out += "\n## `" + f.key + "`\n\n" + internal::spec::escape_cell(internal::spec::full_doc(f)) + "\n\n";
     SchemaNode section;
     section.children.push_back(f);
     std::vector<FieldInfo> rows;
