@@ -12,6 +12,7 @@
 #include <fstream>
 #include <optional>
 #include <sstream>
+#include <unordered_map>
 
 #include "spec/codec.hpp"
 
@@ -63,12 +64,16 @@ struct Locator {
   const YamlDocument* doc = nullptr;
   const std::vector<AppliedOverride>* overrides = nullptr;
 
+  // pointer -> mark, built on the first problem (only failures pay for it).
+  mutable std::unordered_map<std::string_view, const SourceMark*> index;
+
   [[nodiscard]] const SourceMark* exact(std::string_view pointer) const {
     if (doc == nullptr) return nullptr;
-    for (const auto& [p, m] : doc->marks) {
-      if (p == pointer) return &m;
+    if (index.empty()) {
+      for (const auto& [p, m] : doc->marks) index.emplace(p, &m);
     }
-    return nullptr;
+    auto it = index.find(pointer);
+    return it == index.end() ? nullptr : it->second;
   }
 
   // The last --set that wrote this value or one of its parents.
@@ -124,6 +129,11 @@ struct Locator {
   }
 };
 
+std::string summary(std::string_view source_name, std::size_t problems) {
+  return std::string(source_name) + (source_name.empty() ? "" : ": ") + "invalid platform spec (" +
+         std::to_string(problems) + (problems == 1 ? " problem)" : " problems)");
+}
+
 Status failure(std::string_view source_name, const std::vector<Problem>& problems, const Locator& locator) {
   // File problems in reading order, then the --set ones in command-line order.
   struct Located {
@@ -147,9 +157,7 @@ Status failure(std::string_view source_name, const std::vector<Problem>& problem
   std::vector<Detail> details;
   details.reserve(located.size());
   for (Located& l : located) details.push_back(std::move(l.detail));
-  return invalid_argument(std::string(source_name) + ": invalid platform spec (" + std::to_string(problems.size()) +
-                              (problems.size() == 1 ? " problem)" : " problems)"),
-                          std::move(details));
+  return invalid_argument(summary(source_name, problems.size()), std::move(details));
 }
 
 Result<PlatformSpec> load(const Json* file, const Locator& locator, std::vector<AppliedOverride>& applied,
@@ -184,7 +192,7 @@ Result<PlatformSpec> load(const Json* file, const Locator& locator, std::vector<
 
 Result<PlatformSpec> default_spec(const LoadOptions& options) {
   std::vector<AppliedOverride> applied;
-  Locator locator{"<seed>", {}, nullptr, &applied};
+  Locator locator{"<seed>", {}, nullptr, &applied, {}};
   return load(nullptr, locator, applied, options, {});
 }
 
@@ -206,7 +214,7 @@ Result<PlatformSpec> parse_spec(std::string_view yaml, std::string_view source_n
     return Status(status.code(), std::string(source_name) + ": invalid platform spec (not YAML)", {detail});
   }
   std::vector<AppliedOverride> applied;
-  Locator locator{std::string(source_name), yaml, nullptr, &applied};
+  Locator locator{std::string(source_name), yaml, nullptr, &applied, {}};
   std::vector<Problem> problems;
   if (docs->size() > 1) {
     problems.push_back({"", "", "the spec holds " + std::to_string(docs->size()) +
@@ -238,9 +246,7 @@ Status check_spec(const PlatformSpec& spec) {
   if (problems.empty()) return {};
   std::vector<Detail> details;
   for (const Problem& p : problems) details.push_back({"", p.path, p.message, p.rule});
-  return invalid_argument("invalid platform spec (" + std::to_string(problems.size()) +
-                              (problems.size() == 1 ? " problem)" : " problems)"),
-                          std::move(details));
+  return invalid_argument(summary("", problems.size()), std::move(details));
 }
 
 std::string to_yaml(const PlatformSpec& spec) { return internal::to_yaml(internal::spec::encode(spec)); }
