@@ -66,7 +66,12 @@ Status validate(const ConnectionOptions& options) {
 namespace platform::internal {
 namespace {
 
-std::string quoted_text(amqp_bytes_t text) { return to_string(text); }
+// The broker's reply text without a trailing period (one is added).
+std::string quoted_text(amqp_bytes_t text) {
+  std::string s = to_string(text);
+  while (!s.empty() && s.back() == '.') s.pop_back();
+  return s;
+}
 
 std::string hint_for_reply_code(int code) {
   switch (code) {
@@ -125,12 +130,12 @@ timeval to_timeval(std::chrono::microseconds d) noexcept {
 
 Status library_status(int code, std::string_view what, std::string_view where) {
   std::string head = std::string(what) + " failed at " + std::string(where) + ": " +
-                     amqp_error_string2(code);
+                     amqp_error_string2(code) + ".";
   switch (code) {
     case AMQP_STATUS_OK: return {};
     case AMQP_STATUS_TIMEOUT:
       return Status(StatusCode::kDeadlineExceeded,
-                    join(head, "(timed out). Check that the broker is up and not blocked "
+                    join(head, "Check that the broker is up and not blocked "
                                "(memory or disk alarm), or raise the timeout."));
     case AMQP_STATUS_HOSTNAME_RESOLUTION_FAILED:
       return Status(StatusCode::kUnavailable, join(head, "Check the host name."));

@@ -193,11 +193,13 @@ struct Publisher::Impl {
     switch (m.id) {
       case AMQP_BASIC_ACK_METHOD: {
         const auto* a = static_cast<const amqp_basic_ack_t*>(m.decoded);
+        ++stats.confirm_frames;
         settle(a->delivery_tag, a->multiple != 0, true);
         return {};
       }
       case AMQP_BASIC_NACK_METHOD: {
         const auto* n = static_cast<const amqp_basic_nack_t*>(m.decoded);
+        ++stats.confirm_frames;
         settle(n->delivery_tag, n->multiple != 0, false);
         return {};
       }

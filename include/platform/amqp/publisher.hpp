@@ -78,6 +78,9 @@ struct PublisherStats {
   std::uint64_t nacked = 0;
   std::uint64_t failed = 0;
   std::uint64_t republished = 0;  ///< sent again after a reconnection
+  /// basic.ack / basic.nack frames read; fewer than the messages they
+  /// settled when the broker used the `multiple` flag.
+  std::uint64_t confirm_frames = 0;
   std::uint64_t reconnections = 0;
 };
 
