@@ -299,7 +299,12 @@ Result<AmqpConnection> AmqpConnection::connect(const amqp::ConnectionOptions& op
                         ": the broker closed the connection during login. Check the username "
                         "and password and that the user may use the vhost.");
     }
-    return to_status(reply, what, where);
+    Status s = to_status(reply, what, where);
+    if (!options.tls.enabled && reply.reply_type == AMQP_RESPONSE_LIBRARY_EXCEPTION &&
+        reply.library_error == AMQP_STATUS_SOCKET_ERROR) {
+      return Status(s.code(), s.message() + " If this port is an AMQPS (TLS) listener, set tls.enabled.");
+    }
+    return s;
   }
   return AmqpConnection(std::move(state), std::move(where));
 }
