@@ -381,6 +381,30 @@ Status AmqpConnection::on_connection_close(const amqp_connection_close_t& close,
   return s;
 }
 
+Status ConnectionSlot::lost(Status cause) {
+  if (conn) {
+    conn->mark_broken();
+    conn.reset();
+  }
+  last_loss = cause;
+  return cause;
+}
+
+Status ConnectionSlot::reconnect(const amqp::ConnectionOptions& options) {
+  const std::string cause = last_loss.ok() ? "connection lost" : last_loss.message();
+  if (options.reconnect.max_attempts <= 0) {
+    return unavailable("not connected to " + amqp::describe(options) +
+                       " and reconnection is off: " + cause);
+  }
+  Result<AmqpConnection> c = AmqpConnection::connect_with_backoff(options, true);
+  if (!c.ok()) {
+    return Status(c.status().code(),
+                  "reconnecting after \"" + cause + "\" failed: " + c.status().message());
+  }
+  conn.emplace(std::move(c).value());
+  return {};
+}
+
 std::chrono::milliseconds backoff_delay(const amqp::ReconnectPolicy& policy, int attempt) {
   using std::chrono::milliseconds;
   const std::int64_t base = std::max<std::int64_t>(policy.initial_backoff.count(), 0);

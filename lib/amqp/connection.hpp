@@ -14,6 +14,7 @@
 
 #include <chrono>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -99,6 +100,20 @@ class AmqpConnection {
   StatePtr state_;
   std::string where_;
   bool broken_ = false;
+};
+
+/// The connection of a client that survives losing it (Publisher, Consumer):
+/// empty while disconnected, with the reason it went away.
+struct ConnectionSlot {
+  std::optional<AmqpConnection> conn;
+  Status last_loss;
+
+  /// Drops the connection without a graceful close; returns `cause`.
+  Status lost(Status cause);
+  /// Opens a new connection with the reconnect policy's backoff. The status
+  /// says what was lost and why reconnecting failed; kUnavailable at once
+  /// when reconnection is off (max_attempts <= 0).
+  Status reconnect(const amqp::ConnectionOptions& options);
 };
 
 /// Backoff before reconnection attempt `attempt` (0-based): a random time in

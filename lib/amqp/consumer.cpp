@@ -19,25 +19,14 @@ constexpr std::uint64_t kTagMask = (std::uint64_t{1} << kTagBits) - 1;
 
 }  // namespace
 
-struct Consumer::Impl {
+struct Consumer::Impl : internal::ConnectionSlot {
   ConsumerOptions options;
   std::string where;
-  std::optional<AmqpConnection> conn;
   internal::AmqpEncoder encoder;
   std::uint64_t generation = 1;
   bool cancelled = false;
   std::string consumer_tag;  // the broker's, from basic.consume-ok
-  Status last_loss;
   ConsumerStats stats;
-
-  Status lost(Status cause) {
-    if (conn) {
-      conn->mark_broken();
-      conn.reset();
-    }
-    last_loss = cause;
-    return cause;
-  }
 
   Status subscribe() {
     PLATFORM_RETURN_IF_ERROR(conn->open_channel(kChannel));
@@ -55,16 +44,7 @@ struct Consumer::Impl {
   }
 
   Status recover() {
-    const std::string cause = last_loss.ok() ? "connection lost" : last_loss.message();
-    if (options.connection.reconnect.max_attempts <= 0) {
-      return unavailable("not connected to " + where + " and reconnection is off: " + cause);
-    }
-    Result<AmqpConnection> c = AmqpConnection::connect_with_backoff(options.connection, true);
-    if (!c.ok()) {
-      return Status(c.status().code(),
-                    "reconnecting after \"" + cause + "\" failed: " + c.status().message());
-    }
-    conn.emplace(std::move(c).value());
+    PLATFORM_RETURN_IF_ERROR(reconnect(options.connection));
     Status s = subscribe();
     if (!s.ok()) return lost(s);
     ++generation;

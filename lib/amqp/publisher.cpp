@@ -55,10 +55,9 @@ std::string target(std::string_view exchange, std::string_view routing_key) {
 
 }  // namespace
 
-struct Publisher::Impl {
+struct Publisher::Impl : internal::ConnectionSlot {
   PublisherOptions options;
   std::string where;
-  std::optional<AmqpConnection> conn;  // empty while disconnected
   internal::AmqpEncoder encoder;
   std::deque<Pending> window;  // in tag order; settled entries leave from the front
   std::size_t unsettled = 0;
@@ -66,7 +65,6 @@ struct Publisher::Impl {
   std::uint64_t next_ticket = 1;
   PublisherStats stats;
   Status first_failure;   // since the last wait_for_confirms
-  Status last_loss;       // why the connection went away
   std::vector<Ready> ready;
   int since_poll = 0;
 
@@ -77,15 +75,6 @@ struct Publisher::Impl {
     PLATFORM_RETURN_IF_ERROR(conn->check_rpc(kChannel, "confirm.select"));
     next_tag = 1;
     return {};
-  }
-
-  Status lost(Status cause) {
-    if (conn) {
-      conn->mark_broken();
-      conn.reset();
-    }
-    last_loss = cause;
-    return cause;
   }
 
   Status send(Pending& p) {
@@ -256,18 +245,13 @@ struct Publisher::Impl {
   // Reconnects, reopens the confirm channel and republishes everything
   // unconfirmed, in order, with new delivery tags.
   Status recover() {
-    const std::string cause = last_loss.ok() ? "connection lost" : last_loss.message();
-    if (options.connection.reconnect.max_attempts <= 0) {
-      return unavailable("not connected to " + where + " and reconnection is off: " + cause);
-    }
     for (int round = 0; round < 3; ++round) {
-      Result<AmqpConnection> c = AmqpConnection::connect_with_backoff(options.connection, true);
-      if (!c.ok()) {
-        return Status(c.status().code(), "reconnecting after \"" + cause +
-                                             "\" failed; unconfirmed messages are kept: " +
-                                             c.status().message());
+      Status connected = reconnect(options.connection);
+      if (!connected.ok()) {
+        return Status(connected.code(), connected.message() + " (" +
+                                            std::to_string(unsettled) +
+                                            " unconfirmed messages are kept)");
       }
-      conn.emplace(std::move(c).value());
       Status s = setup_channel();
       if (!s.ok()) {
         lost(s);
