@@ -11,19 +11,8 @@ namespace platform::internal {
 
 const Json* Document::at(std::string_view pointer) const {
   const Json* v = value;
-  std::size_t pos = 0;
-  while (v != nullptr && pos < pointer.size()) {
-    std::size_t next = pointer.find('/', pos + 1);
-    if (next == std::string_view::npos) next = pointer.size();
-    std::string token;
-    for (std::size_t i = pos + 1; i < next; ++i) {
-      if (pointer[i] == '~' && i + 1 < next) {
-        token += pointer[i + 1] == '1' ? '/' : '~';
-        ++i;
-      } else {
-        token += pointer[i];
-      }
-    }
+  for (const std::string& token : pointer_tokens(pointer)) {
+    if (v == nullptr) break;
     if (v->is_object()) {
       auto it = v->find(token);
       v = it == v->end() ? nullptr : &*it;
@@ -34,7 +23,6 @@ const Json* Document::at(std::string_view pointer) const {
     } else {
       v = nullptr;
     }
-    pos = next;
   }
   return v;
 }

@@ -307,6 +307,16 @@ bool valid_base64(const std::string& s) {
   return std::regex_match(s, kBase64);
 }
 
+// JSON pointer escaping (RFC 6901): "~" -> "~0", "/" -> "~1".
+void append_escaped(std::string& out, std::string_view key) {
+  std::size_t start = 0;
+  for (std::size_t at; (at = key.find_first_of("~/", start)) != std::string_view::npos; start = at + 1) {
+    out.append(key.substr(start, at - start));
+    out += key[at] == '~' ? "~0" : "~1";
+  }
+  out.append(key.substr(start));
+}
+
 std::string short_json(const Json& v) {
   std::string s = v.dump();
   if (s.size() > 60) s = s.substr(0, 57) + "...";
@@ -357,11 +367,7 @@ struct Walker {
     std::size_t len;
     Push(std::string& ptr, std::string_view key) : p(ptr), len(ptr.size()) {
       p += '/';
-      for (char c : key) {
-        if (c == '~') p += "~0";
-        else if (c == '/') p += "~1";
-        else p += c;
-      }
+      append_escaped(p, key);
     }
     Push(std::string& ptr, std::size_t index) : p(ptr), len(ptr.size()) {
       p += '/';
@@ -544,34 +550,33 @@ struct Walker {
 
 std::string pointer_escape(std::string_view key) {
   std::string out;
-  for (char c : key) {
-    if (c == '~') out += "~0";
-    else if (c == '/') out += "~1";
-    else out += c;
+  append_escaped(out, key);
+  return out;
+}
+
+std::vector<std::string> pointer_tokens(std::string_view pointer) {
+  std::vector<std::string> out;
+  std::size_t pos = 0;
+  while (pos < pointer.size()) {
+    std::size_t next = pointer.find('/', pos + 1);
+    if (next == std::string_view::npos) next = pointer.size();
+    std::string token(pointer.substr(pos + 1, next - pos - 1));
+    for (std::size_t at = 0; (at = token.find('~', at)) != std::string::npos && at + 1 < token.size(); ++at) {
+      token.replace(at, 2, token[at + 1] == '1' ? "/" : "~");
+    }
+    out.push_back(std::move(token));
+    pos = next;
   }
   return out;
 }
 
 std::string field_path(std::string_view pointer) {
   std::string out;
-  std::size_t pos = 0;
-  while (pos < pointer.size()) {
-    std::size_t next = pointer.find('/', pos + 1);
-    if (next == std::string_view::npos) next = pointer.size();
-    std::string token;
-    for (std::size_t i = pos + 1; i < next; ++i) {
-      if (pointer[i] == '~' && i + 1 < next) {
-        token += pointer[i + 1] == '1' ? '/' : '~';
-        ++i;
-      } else {
-        token += pointer[i];
-      }
-    }
+  for (const std::string& token : pointer_tokens(pointer)) {
     bool index = !token.empty() && std::all_of(token.begin(), token.end(), [](char c) { return c >= '0' && c <= '9'; });
     if (index) out += "[" + token + "]";
     else if (is_identifier(token)) out += (out.empty() ? "" : ".") + token;
     else out += "[\"" + token + "\"]";
-    pos = next;
   }
   return out;
 }

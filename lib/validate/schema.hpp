@@ -40,6 +40,9 @@ std::string field_path(std::string_view pointer);
 /// Escapes a key for use in a JSON pointer ("~" -> "~0", "/" -> "~1").
 std::string pointer_escape(std::string_view key);
 
+/// The unescaped reference tokens of a JSON pointer ("/a/b~1c" -> {"a", "b/c"}).
+std::vector<std::string> pointer_tokens(std::string_view pointer);
+
 class SchemaNode;
 
 /// Named definitions a `$ref: "#/definitions/<name>"` may point at.
