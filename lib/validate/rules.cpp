@@ -181,6 +181,31 @@ bool operator_generated_secret(const DocumentSet& set, const std::string& ns, co
 
 const char* kClusterLabel = "strimzi.io/cluster";
 
+// Secrets that are deliberately kept out of Git (credentials supplied by
+// reference) are declared on the referencing document or on its Namespace:
+// `libplatform/external-secrets: "name[,name...]"`.
+const char* kExternalSecrets = "libplatform/external-secrets";
+
+bool listed(const std::string& list, const std::string& name) {
+  std::size_t start = 0;
+  while (start <= list.size()) {
+    std::size_t comma = list.find(',', start);
+    if (comma == std::string::npos) comma = list.size();
+    std::string item = list.substr(start, comma - start);
+    item.erase(0, item.find_first_not_of(' '));
+    item.erase(item.find_last_not_of(' ') + 1);
+    if (item == name) return true;
+    start = comma + 1;
+  }
+  return false;
+}
+
+bool declared_external(const DocumentSet& set, const Document& d, const std::string& name) {
+  if (listed(d.annotation(kExternalSecrets), name)) return true;
+  const Document* ns = set.find("Namespace", "", d.namespace_);
+  return ns != nullptr && listed(ns->annotation(kExternalSecrets), name);
+}
+
 bool create_namespace(const Document& app) {
   const Json* options = app.at("/spec/syncPolicy/syncOptions");
   if (options == nullptr || !options->is_array()) return false;
@@ -304,10 +329,15 @@ void check_config_refs(const DocumentSet& set, RuleReporter& out) {
     if (d.kustomization) continue;
     for (const Reference& r : config_refs(d)) {
       if (set.find(r.kind, r.namespace_, r.name) != nullptr) continue;
-      if (r.kind == "Secret" && operator_generated_secret(set, r.namespace_, r.name)) continue;
+      if (r.kind == "Secret" &&
+          (operator_generated_secret(set, r.namespace_, r.name) || declared_external(set, d, r.name))) {
+        continue;
+      }
       out.error(d, r.pointer,
                 "references " + r.kind + " \"" + r.name + "\", which is not among the documents in namespace " +
-                    r.namespace_ + "; render it, or mark the reference optional");
+                    r.namespace_ + "; render it, mark the reference optional" +
+                    (r.kind == "Secret" ? ", or declare a Secret supplied outside Git with the annotation " +
+                                              std::string(kExternalSecrets) + ": \"" + r.name + "\"" : std::string()));
     }
   }
 }
@@ -406,7 +436,8 @@ const bool kRegistered = [] {
                  check_entity_operator});
   register_rule({"config-refs",
                  "Every ConfigMap and Secret a document references (configMapKeyRef, secretKeyRef, envFrom, "
-                 "volumes) exists among the documents in the same namespace, or is created by an operator.",
+                 "volumes) exists among the documents in the same namespace, is created by an operator, or is a "
+                 "Secret declared external (annotation libplatform/external-secrets).",
                  check_config_refs});
   register_rule({"application-destination",
                  "Every Argo CD Application's destination namespace has a Namespace document, or the Application "

@@ -124,6 +124,20 @@ BOOST_AUTO_TEST_CASE(config_refs) {
   // optional references need not exist
   r = check({ns("backstage"), secret, with(with_volume, "/spec/template/spec/volumes/0/configMap/optional", true)});
   BOOST_TEST(r.findings.empty(), dump(r));
+  // a Secret supplied outside Git, declared on the referencing object or its Namespace
+  Json declared = deploy;
+  declared["metadata"]["annotations"]["libplatform/external-secrets"] = "other, backstage-auth";
+  Json declared_sts = sts;
+  declared_sts["metadata"]["annotations"]["libplatform/external-secrets"] = "backstage-auth";
+  r = check({ns("backstage"), pvc, declared_sts, declared});
+  BOOST_TEST(r.findings.empty(), dump(r));
+  Json declaring_ns = ns("backstage");
+  declaring_ns["metadata"]["annotations"]["libplatform/external-secrets"] = "backstage-auth";
+  r = check({declaring_ns, pvc, sts, deploy});
+  BOOST_TEST(r.findings.empty(), dump(r));
+  declaring_ns["metadata"]["annotations"]["libplatform/external-secrets"] = "backstage-auth-2";
+  r = check({declaring_ns, pvc, sts, deploy});
+  BOOST_TEST(has(r, "spec.template.spec.containers[0].envFrom[0].secretRef.name", "config-refs"), dump(r));
   // Secrets the operators create count as present
   Json user_secret_ref = with(deploy, "/spec/template/spec/containers/0/env/1/valueFrom/secretKeyRef/name",
                               "rabbitmq-cluster-default-user");
