@@ -473,10 +473,6 @@ void add_kustomizations(RenderedTree& tree) {
 
 }  // namespace
 
-bool Manifest::in_cluster() const {
-  return !resource.get_if<model::Kustomization>() && !resource.get_if<model::KindCluster>();
-}
-
 Result<RenderedTree> render(const spec::PlatformSpec& spec, const RenderOptions& options) {
   if (options.tenants) {
     std::vector<Detail> bad;

@@ -41,7 +41,9 @@ struct Manifest {
   model::Resource resource;
   /// False for documents that are not cluster objects (kustomization.yaml,
   /// the kind config): they are in the tree but not in the apply stream.
-  [[nodiscard]] bool in_cluster() const;
+  [[nodiscard]] bool in_cluster() const {
+    return !resource.get_if<model::Kustomization>() && !resource.get_if<model::KindCluster>();
+  }
   bool operator==(const Manifest&) const = default;
 };
 
