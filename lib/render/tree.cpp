@@ -6,7 +6,6 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
-#include <fstream>
 #include <map>
 #include <random>
 #include <set>
@@ -39,12 +38,23 @@ std::string os_error(const std::string& what, const fs::path& p, int err) {
   return what + " " + p.string() + ": " + std::strerror(err);
 }
 
+// Plain POSIX calls: an ofstream per file costs more than the write itself
+// when a tree has thousands of small files.
 Status write_file(const fs::path& path, const std::string& content) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  if (!out) return unavailable(os_error("cannot create", path, errno));
-  out.write(content.data(), static_cast<std::streamsize>(content.size()));
-  out.close();
-  if (!out) return unavailable(os_error("cannot write", path, errno));
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) return unavailable(os_error("cannot create", path, errno));
+  std::size_t done = 0;
+  while (done < content.size()) {
+    const ssize_t n = ::write(fd, content.data() + done, content.size() - done);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      const int err = errno;
+      ::close(fd);
+      return unavailable(os_error("cannot write", path, err));
+    }
+    done += static_cast<std::size_t>(n);
+  }
+  if (::close(fd) != 0) return unavailable(os_error("cannot write", path, errno));
   return {};
 }
 
