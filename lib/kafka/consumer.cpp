@@ -24,7 +24,8 @@ struct PartitionCursor {
   // markers and compaction leave gaps), so contiguity is over returned records.
   std::deque<std::pair<std::int64_t, bool>> pending;
   std::int64_t watermark = -1;  // next offset to commit; -1 = nothing processed yet
-  std::int64_t committed = -1;  // last watermark committed (poll thread only)
+  std::int64_t committed = -1;   // last watermark the coordinator confirmed (poll thread only)
+  std::int64_t committing = -1;  // watermark of an async commit in flight (poll thread only)
 
   void returned(std::int64_t offset) {
     std::lock_guard lock(mu);
@@ -83,13 +84,15 @@ struct ConsumerState {
     return c;
   }
 
-  // Commits every cursor (or those in `only`) whose watermark moved.
+  // Commits every cursor (or those in `only`) whose watermark moved. An async
+  // commit skips partitions whose watermark is already on its way; a sync one
+  // sends anything the coordinator has not confirmed.
   Status commit_moved(const std::vector<TopicPartition>* only, bool async) {
     internal::PartitionListHandle list(rd_kafka_topic_partition_list_new(static_cast<int>(cursors.size())));
     std::vector<std::pair<PartitionCursor*, std::int64_t>> sent;
     auto add = [&](const TopicPartition& tp, PartitionCursor& c) {
       const std::int64_t w = c.committable();
-      if (w < 0 || w == c.committed) return;
+      if (w < 0 || w == c.committed || (async && w == c.committing)) return;
       rd_kafka_topic_partition_list_add(list.get(), tp.topic.c_str(), tp.partition)->offset = w;
       sent.emplace_back(&c, w);
     };
@@ -101,33 +104,37 @@ struct ConsumerState {
       for (auto& [tp, c] : cursors) add(tp, *c);
     }
     if (sent.empty()) return {};
-    // Optimistic for async: a failed async commit resets `committed` in the
-    // commit callback so the next round sends it again.
-    for (auto& [c, w] : sent) c->committed = w;
-    const rd_kafka_resp_err_t err = rd_kafka_commit(rk.get(), list.get(), async ? 1 : 0);
-    if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
-      for (auto& [c, w] : sent) c->committed = -1;
-      return to_status(err, "commit processed offsets");
+    if (async) {
+      for (auto& [c, w] : sent) c->committing = w;
+      // The result arrives in on_commit_result(), inside a later poll().
+      return to_status(rd_kafka_commit(rk.get(), list.get(), 1), "commit processed offsets");
     }
-    if (!async) {
-      for (int i = 0; i < list->cnt; ++i) {
-        if (list->elems[i].err != RD_KAFKA_RESP_ERR_NO_ERROR) {
-          sent[i].first->committed = -1;
-          return to_status(list->elems[i].err, std::string("commit offset of ") + list->elems[i].topic + "[" +
-                                                   std::to_string(list->elems[i].partition) + "]");
-        }
+    PLATFORM_RETURN_IF_ERROR(to_status(rd_kafka_commit(rk.get(), list.get(), 0), "commit processed offsets"));
+    for (int i = 0; i < list->cnt; ++i) {
+      if (list->elems[i].err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+        return to_status(list->elems[i].err, std::string("commit offset of ") + list->elems[i].topic + "[" +
+                                                 std::to_string(list->elems[i].partition) + "]");
       }
+      sent[i].first->committed = sent[i].second;
     }
     return {};
   }
 
+  // Results of async commits (sync ones are handled by their caller).
   void on_commit_result(rd_kafka_resp_err_t err, const rd_kafka_topic_partition_list_t* offsets) noexcept {
-    if (err == RD_KAFKA_RESP_ERR_NO_ERROR || err == RD_KAFKA_RESP_ERR__NO_OFFSET) return;
-    ctx.emit(LogLevel::kWarning, "offset commit failed, will retry: " + to_status(err).message());
+    if (err != RD_KAFKA_RESP_ERR_NO_ERROR && err != RD_KAFKA_RESP_ERR__NO_OFFSET) {
+      ctx.emit(LogLevel::kWarning, "offset commit failed, will retry: " + to_status(err).message());
+    }
     if (offsets == nullptr) return;
     for (int i = 0; i < offsets->cnt; ++i) {
-      auto it = cursors.find({offsets->elems[i].topic, offsets->elems[i].partition});
-      if (it != cursors.end()) it->second->committed = -1;
+      const auto& e = offsets->elems[i];
+      auto it = cursors.find({e.topic, e.partition});
+      if (it == cursors.end()) continue;
+      PartitionCursor& c = *it->second;
+      if (err == RD_KAFKA_RESP_ERR_NO_ERROR && e.err == RD_KAFKA_RESP_ERR_NO_ERROR) {
+        c.committed = std::max(c.committed, e.offset);
+      }
+      if (c.committing == e.offset) c.committing = -1;
     }
   }
 
