@@ -30,8 +30,55 @@ struct Producer::Impl {
   std::mutex fatal_mu;
   Status fatal;
   std::thread delivery_thread;
+  // Recycled per-send callback slots: send() takes one, the delivery thread
+  // gives them back once per event batch. Saves a malloc per message and,
+  // above all, a free on another thread than the one that allocated.
+  std::mutex slots_mu;
+  std::vector<DeliveryCallback*> free_slots;
+  std::vector<DeliveryCallback*> done_slots;  // delivery thread only
 
-  ~Impl() { shutdown(); }
+  ~Impl() {
+    shutdown();
+    for (DeliveryCallback* slot : free_slots) delete slot;
+  }
+
+  DeliveryCallback* take_slot(DeliveryCallback&& callback) {
+    DeliveryCallback* slot = nullptr;
+    {
+      std::lock_guard lock(slots_mu);
+      if (!free_slots.empty()) {
+        slot = free_slots.back();
+        free_slots.pop_back();
+      }
+    }
+    if (slot == nullptr) return new DeliveryCallback(std::move(callback));
+    *slot = std::move(callback);
+    return slot;
+  }
+
+  void give_back(DeliveryCallback* slot) noexcept {
+    if (slot == nullptr) return;
+    *slot = nullptr;  // release what the callback captured, now
+    try {
+      done_slots.push_back(slot);
+    } catch (...) {
+      delete slot;
+    }
+  }
+
+  void recycle_slots() noexcept {
+    if (done_slots.empty()) return;
+    constexpr std::size_t kMaxFree = 1 << 16;
+    {
+      std::lock_guard lock(slots_mu);
+      while (!done_slots.empty() && free_slots.size() < kMaxFree) {
+        free_slots.push_back(done_slots.back());
+        done_slots.pop_back();
+      }
+    }
+    for (DeliveryCallback* slot : done_slots) delete slot;
+    done_slots.clear();
+  }
 
   void shutdown() noexcept {
     if (!delivery_thread.joinable()) return;
@@ -47,17 +94,18 @@ struct Producer::Impl {
     delivery_thread.join();
   }
 
-  void deliver(const rd_kafka_message_t& m) noexcept {
+  void deliver(const rd_kafka_message_t& m, DeliveryReport& report) noexcept {
     auto* own = static_cast<DeliveryCallback*>(m._private);
     try {
       const DeliveryCallback& cb = own != nullptr ? *own : options.on_delivery;
       if (cb) {
-        DeliveryReport report;
         report.topic = rd_kafka_topic_name(m.rkt);
         report.partition = m.partition;
         if (m.err == RD_KAFKA_RESP_ERR_NO_ERROR) {
           report.offset = m.offset;
+          if (!report.status.ok()) report.status = Status();
         } else {
+          report.offset = -1;
           report.status = to_status(m.err, "deliver to " + report.topic);
         }
         cb(report);
@@ -67,7 +115,7 @@ struct Producer::Impl {
     } catch (...) {
       ctx.emit(LogLevel::kError, "a delivery callback threw (ignored)");
     }
-    delete own;
+    give_back(own);
     outstanding.fetch_sub(1, std::memory_order_relaxed);
   }
 
@@ -77,9 +125,12 @@ struct Producer::Impl {
       internal::EventHandle ev(rd_kafka_queue_poll(events.get(), 200));
       if (!ev) continue;
       switch (rd_kafka_event_type(ev.get())) {
-        case RD_KAFKA_EVENT_DR:
-          while (const rd_kafka_message_t* m = rd_kafka_event_message_next(ev.get())) deliver(*m);
+        case RD_KAFKA_EVENT_DR: {
+          DeliveryReport report;  // reused across the batch
+          while (const rd_kafka_message_t* m = rd_kafka_event_message_next(ev.get())) deliver(*m, report);
+          recycle_slots();
           break;
+        }
         case RD_KAFKA_EVENT_ERROR: {
           const rd_kafka_resp_err_t err = rd_kafka_event_error(ev.get());
           const bool is_fatal = rd_kafka_event_error_is_fatal(ev.get()) != 0;
@@ -173,7 +224,7 @@ Status Producer::send(std::string_view topic, std::int32_t partition, const Mess
   int flags = RD_KAFKA_MSG_F_COPY;
   if (impl.options.block_when_full && tl_delivery_thread_of != &impl) flags |= RD_KAFKA_MSG_F_BLOCK;
   internal::HeadersHandle headers = internal::to_rd_headers(message.headers);
-  auto* own = callback ? new DeliveryCallback(std::move(callback)) : nullptr;
+  DeliveryCallback* own = callback ? impl.take_slot(std::move(callback)) : nullptr;
 
   rd_kafka_vu_t vu[8];
   std::size_t n = 0;
@@ -209,7 +260,11 @@ Status Producer::send(std::string_view topic, std::int32_t partition, const Mess
     return {};
   }
   impl.outstanding.fetch_sub(1, std::memory_order_relaxed);
-  delete own;
+  if (own != nullptr) {
+    *own = nullptr;
+    std::lock_guard lock(impl.slots_mu);
+    impl.free_slots.push_back(own);
+  }
   const rd_kafka_resp_err_t err = rd_kafka_error_code(error.get());
   if (err == RD_KAFKA_RESP_ERR__QUEUE_FULL) {
     return Status(StatusCode::kResourceExhausted,
