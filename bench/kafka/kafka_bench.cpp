@@ -123,13 +123,15 @@ std::pair<double, double> raw_produce(const std::string& bootstrap, double secon
   return {static_cast<double>(g_raw_ok.load()), secs};
 }
 
-std::pair<double, double> helper_produce(const std::string& bootstrap, double seconds, bool per_message_callback) {
+enum class Mode { kOnDelivery, kTagged, kCallback };
+
+std::pair<double, double> helper_produce(const std::string& bootstrap, double seconds, Mode mode) {
   std::atomic<long> ok{0};
   auto count = [&ok](const kafka::DeliveryReport& r) {
     if (r.status.ok()) ok.fetch_add(1, std::memory_order_relaxed);
   };
   kafka::ProducerOptions options{.bootstrap_servers = bootstrap};
-  if (!per_message_callback) options.on_delivery = count;
+  if (mode != Mode::kCallback) options.on_delivery = count;
   auto producer = kafka::Producer::create(options);
   if (!producer.ok()) std::exit(5);
   const platform::Message message{.payload = std::string(kPayload, 'x')};
@@ -137,8 +139,9 @@ std::pair<double, double> helper_produce(const std::string& bootstrap, double se
   const auto end = start + std::chrono::duration<double>(seconds);
   while (Clock::now() < end) {
     for (int i = 0; i < 1000; ++i) {
-      platform::Status s = per_message_callback ? producer->send(kProduceTopic, message, count)
-                                                : producer->send(kProduceTopic, message);
+      platform::Status s = mode == Mode::kCallback ? producer->send(kProduceTopic, message, count)
+                           : mode == Mode::kTagged ? producer->send_tagged(kProduceTopic, message, i)
+                                                   : producer->send(kProduceTopic, message);
       if (!s.ok()) std::exit(6);
     }
   }
@@ -328,6 +331,7 @@ int main(int argc, char** argv) {
               kPayload, seconds, reps);
   Series raw_p{"raw librdkafka producer", {}};
   Series helper_p{"Producer (on_delivery)", {}};
+  Series helper_pt{"Producer (send_tagged)", {}};
   Series helper_pc{"Producer (callback per send)", {}};
   for (int r = 0; r < reps; ++r) {
     auto run_raw = [&] {
@@ -335,8 +339,9 @@ int main(int argc, char** argv) {
       raw_p.add(in_child([&] { return raw_produce(bootstrap, seconds); }));
     };
     auto run_helper = [&] {
-      helper_p.add(in_child([&] { return helper_produce(bootstrap, seconds, false); }));
-      helper_pc.add(in_child([&] { return helper_produce(bootstrap, seconds, true); }));
+      helper_p.add(in_child([&] { return helper_produce(bootstrap, seconds, Mode::kOnDelivery); }));
+      helper_pt.add(in_child([&] { return helper_produce(bootstrap, seconds, Mode::kTagged); }));
+      helper_pc.add(in_child([&] { return helper_produce(bootstrap, seconds, Mode::kCallback); }));
     };
     if (r % 2 == 0) {
       run_raw();
@@ -348,6 +353,7 @@ int main(int argc, char** argv) {
   }
   std::printf("\n");
   summary(helper_p, raw_p);
+  summary(helper_pt, raw_p);
   summary(helper_pc, raw_p);
 
   std::printf("consume: backlog %d x %zu B per partition x %d partitions, fresh group per pass, time from first "

@@ -68,7 +68,7 @@ struct Producer::Impl {
 
   void recycle_slots() noexcept {
     if (done_slots.empty()) return;
-    constexpr std::size_t kMaxFree = 1 << 16;
+    constexpr std::size_t kMaxFree = 1 << 18;  // > queue.buffering.max.messages (100k) in flight
     {
       std::lock_guard lock(slots_mu);
       while (!done_slots.empty() && free_slots.size() < kMaxFree) {
@@ -79,6 +79,9 @@ struct Producer::Impl {
     for (DeliveryCallback* slot : done_slots) delete slot;
     done_slots.clear();
   }
+
+  Status produce(std::string_view topic, std::int32_t partition, const Message& message, DeliveryCallback* own,
+                 std::uintptr_t opaque);
 
   void shutdown() noexcept {
     if (!delivery_thread.joinable()) return;
@@ -95,7 +98,10 @@ struct Producer::Impl {
   }
 
   void deliver(const rd_kafka_message_t& m, DeliveryReport& report) noexcept {
-    auto* own = static_cast<DeliveryCallback*>(m._private);
+    // The opaque is a callback slot, or (low bit set) a send_tagged() tag.
+    const auto opaque = reinterpret_cast<std::uintptr_t>(m._private);
+    DeliveryCallback* own = (opaque & 1U) != 0 ? nullptr : static_cast<DeliveryCallback*>(m._private);
+    report.tag = (opaque & 1U) != 0 ? opaque >> 1 : 0;
     try {
       const DeliveryCallback& cb = own != nullptr ? *own : options.on_delivery;
       if (cb) {
@@ -213,18 +219,40 @@ Status Producer::send(std::string_view topic, const Message& message, DeliveryCa
   return send(topic, RD_KAFKA_PARTITION_UA, message, std::move(callback));
 }
 
+Status Producer::send_tagged(std::string_view topic, const Message& message, std::uint64_t tag) {
+  if (!impl_->options.on_delivery) {
+    return Status(StatusCode::kFailedPrecondition, "send_tagged needs ProducerOptions::on_delivery");
+  }
+  if (tag >= (std::uint64_t{1} << 63)) return invalid_argument("send_tagged: tag must be below 2^63");
+  return impl_->produce(topic, RD_KAFKA_PARTITION_UA, message, nullptr, (tag << 1) | 1U);
+}
+
 Status Producer::send(std::string_view topic, std::int32_t partition, const Message& message,
                       DeliveryCallback callback) {
-  Impl& impl = *impl_;
+  DeliveryCallback* own = callback ? impl_->take_slot(std::move(callback)) : nullptr;
+  return impl_->produce(topic, partition, message, own, reinterpret_cast<std::uintptr_t>(own));
+}
+
+Status Producer::Impl::produce(std::string_view topic, std::int32_t partition, const Message& message,
+                               DeliveryCallback* own, std::uintptr_t opaque) {
+  Impl& impl = *this;
   if (impl.failed.load(std::memory_order_relaxed)) {
-    std::lock_guard lock(impl.fatal_mu);
-    return impl.fatal;
+    Status fatal_status;
+    {
+      std::lock_guard lock(impl.fatal_mu);
+      fatal_status = impl.fatal;
+    }
+    if (own != nullptr) {
+      *own = nullptr;
+      std::lock_guard lock(impl.slots_mu);
+      impl.free_slots.push_back(own);
+    }
+    return fatal_status;
   }
   const std::string topic_name(topic);
   int flags = RD_KAFKA_MSG_F_COPY;
   if (impl.options.block_when_full && tl_delivery_thread_of != &impl) flags |= RD_KAFKA_MSG_F_BLOCK;
   internal::HeadersHandle headers = internal::to_rd_headers(message.headers);
-  DeliveryCallback* own = callback ? impl.take_slot(std::move(callback)) : nullptr;
 
   rd_kafka_vu_t vu[8];
   std::size_t n = 0;
@@ -251,7 +279,7 @@ Status Producer::send(std::string_view topic, std::int32_t partition, const Mess
     vu[n++].u.i64 = *message.timestamp_ms;
   }
   vu[n].vtype = RD_KAFKA_VTYPE_OPAQUE;
-  vu[n++].u.ptr = own;
+  vu[n++].u.ptr = reinterpret_cast<void*>(opaque);
 
   impl.outstanding.fetch_add(1, std::memory_order_relaxed);
   internal::ErrorHandle error(rd_kafka_produceva(impl.rk.get(), vu, n));

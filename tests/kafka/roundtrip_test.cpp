@@ -145,3 +145,25 @@ BOOST_AUTO_TEST_CASE(mark_processed_from_the_delivery_thread) {
   BOOST_REQUIRE_MESSAGE(committed.ok(), committed.status().to_string());
   BOOST_CHECK_EQUAL(committed->at(0).offset, 30);
 }
+
+BOOST_AUTO_TEST_CASE(send_tagged_reports_carry_the_tag) {
+  auto cluster = start_cluster({.brokers = 1, .topics = {{"t", 2, 1, {}}}});
+  Reports reports;
+  auto producer =
+      kafka::Producer::create({.bootstrap_servers = cluster.bootstrap_servers(), .on_delivery = reports.callback()})
+          .value();
+  for (std::uint64_t tag = 1; tag <= 100; ++tag) {
+    BOOST_REQUIRE(producer.send_tagged("t", {.payload = std::to_string(tag)}, tag).ok());
+  }
+  BOOST_REQUIRE(producer.flush(10s).ok());
+  std::set<std::uint64_t> tags;
+  for (const auto& r : reports.all) {
+    BOOST_CHECK(r.status.ok());
+    tags.insert(r.tag);
+  }
+  BOOST_CHECK_EQUAL(tags.size(), 100u);
+  BOOST_CHECK_EQUAL(*tags.begin(), 1u);
+  BOOST_CHECK_EQUAL(*tags.rbegin(), 100u);
+  auto plain = kafka::Producer::create({.bootstrap_servers = cluster.bootstrap_servers()}).value();
+  BOOST_CHECK(!plain.send_tagged("t", {.payload = "x"}, 1).ok());  // needs on_delivery
+}

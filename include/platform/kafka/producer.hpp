@@ -37,6 +37,8 @@ struct DeliveryReport {
   /// kCancelled (purged at close), kNotFound (unknown topic), kResourceExhausted
   /// (message too large), kPermissionDenied / kUnauthenticated, kUnavailable...
   Status status;
+  /// The tag given to send_tagged(); 0 for other sends.
+  std::uint64_t tag = 0;
 };
 
 /// Called with the delivery report of one message. Runs on the producer's
@@ -113,6 +115,14 @@ class PLATFORM_EXPORT Producer {
   /// The same, to a fixed partition.
   Status send(std::string_view topic, std::int32_t partition, const Message& message,
               DeliveryCallback callback = {});
+
+  /// The fast path for many in-flight messages: like send(), but the report
+  /// goes to options.on_delivery carrying `tag` (e.g. an index into the
+  /// caller's table of pending inputs) instead of a per-message callback,
+  /// which costs an allocation-sized std::function per message. `tag` must
+  /// be below 2^63. Errors: kFailedPrecondition when options.on_delivery is
+  /// empty, else as send().
+  Status send_tagged(std::string_view topic, const Message& message, std::uint64_t tag);
 
   /// Waits until every message sent before the call has its report delivered
   /// (callbacks have returned), or `timeout` passes. Errors: kDeadlineExceeded
