@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "command.hpp"
+#include "spec_options.hpp"
 #include "platform/kafka/consumer.hpp"
 #include "platform/kafka/embedded_cluster.hpp"
 #include "platform/kafka/producer.hpp"
@@ -27,6 +28,7 @@ constexpr const char* kBootstrapEnv = "KAFKA_BOOTSTRAP_SERVERS";
 
 struct UpOptions {
   int brokers = 0;  // 0 = the spec's
+  SpecOptions spec;
 };
 
 struct ProduceOptions {
@@ -63,7 +65,9 @@ int run_up(const UpOptions& o) {
   sigaddset(&stop, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &stop, nullptr);
 
-  platform::spec::PlatformSpec spec;
+  auto loaded = o.spec.load();
+  if (!loaded.ok()) return report(loaded.status());
+  platform::spec::PlatformSpec spec = std::move(*loaded);
   if (o.brokers > 0) spec.kafka.brokers = o.brokers;
   for (auto& t : spec.kafka.topics) {
     if (t.replicas > spec.kafka.brokers) {
@@ -201,6 +205,7 @@ PLATFORMCTL_COMMANDS("kafka", [](CLI::App& app, platformctl::GlobalOptions& glob
             "is its bootstrap servers");
   up_cmd->add_option("--brokers", up->brokers, "Number of brokers (default: the spec's, 3)")
       ->check(CLI::Range(1, 32));
+  up->spec.add_to(up_cmd);
   up_cmd->callback([up] { set_exit_code(run_up(*up)); });
 
   auto produce = std::make_shared<ProduceOptions>();

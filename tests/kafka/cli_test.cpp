@@ -119,4 +119,13 @@ BOOST_AUTO_TEST_CASE(produce_and_consume_refuse_bad_input) {
   BOOST_CHECK_EQUAL(run(kCtl + " produce events x -b 127.0.0.1:1 --header novalue").exit_code, 2);
   BOOST_CHECK_EQUAL(run(kCtl + " produce events x -b not-a-server").exit_code, 2);
   BOOST_CHECK_EQUAL(run(kCtl + " kafka up --brokers 0").exit_code, 2);
+  BOOST_CHECK_EQUAL(run(kCtl + " kafka up --set kafka.topics[0].partitions=0").exit_code, 2);
+}
+
+BOOST_AUTO_TEST_CASE(kafka_up_takes_topics_from_the_spec) {
+  KafkaUp up("--set=kafka.topics[0].partitions=12");
+  BOOST_REQUIRE(up.bootstrap.rfind("127.0.0.1:", 0) == 0);
+  Run meta = run("kcat -m 10 -L -t events -b " + up.bootstrap);
+  BOOST_CHECK(meta.out.find("topic \"events\" with 12 partitions") != std::string::npos);
+  BOOST_CHECK_EQUAL(up.stop(), 0);
 }
