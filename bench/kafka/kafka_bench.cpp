@@ -239,6 +239,18 @@ std::pair<double, double> helper_consume(const std::string& bootstrap, const std
   return {bytes > 0 ? static_cast<double>(got) : 0, secs};
 }
 
+// Alternates which side goes first, so neither always runs on a warmer or
+// quieter machine.
+void alternate(int rep, const std::function<void()>& raw, const std::function<void()>& helper) {
+  if (rep % 2 == 0) {
+    raw();
+    helper();
+  } else {
+    helper();
+    raw();
+  }
+}
+
 double median(std::vector<double> v) {
   std::sort(v.begin(), v.end());
   return v.empty() ? 0 : v[v.size() / 2];
@@ -343,13 +355,7 @@ int main(int argc, char** argv) {
       helper_pt.add(in_child([&] { return helper_produce(bootstrap, seconds, Mode::kTagged); }));
       helper_pc.add(in_child([&] { return helper_produce(bootstrap, seconds, Mode::kCallback); }));
     };
-    if (r % 2 == 0) {
-      run_raw();
-      run_helper();
-    } else {
-      run_helper();
-      run_raw();
-    }
+    alternate(r, run_raw, run_helper);
   }
   std::printf("\n");
   summary(helper_p, raw_p);
@@ -372,13 +378,7 @@ int main(int argc, char** argv) {
     auto run_helper = [&] {
       helper_c.add(in_child([&] { return helper_consume(bootstrap, "helper-" + std::to_string(r), expected); }));
     };
-    if (r % 2 == 0) {
-      run_raw();
-      run_helper();
-    } else {
-      run_helper();
-      run_raw();
-    }
+    alternate(r, run_raw, run_helper);
   }
   for (const auto& s : raw_c.samples) {
     if (s.count != expected) return 1;

@@ -191,6 +191,8 @@ struct ConsumerState {
     }
   }
 
+  Status pause_or_resume(const std::vector<TopicPartition>& partitions, bool pause);
+
   Status close() {
     if (closed) return {};
     Status s = commit_moved(nullptr, false);
@@ -391,28 +393,27 @@ Status Consumer::commit() {
   return impl_->commit_moved(nullptr, false);
 }
 
-Status Consumer::pause(const std::vector<TopicPartition>& partitions) {
+Status ConsumerState::pause_or_resume(const std::vector<TopicPartition>& partitions, bool pause) {
+  const char* what = pause ? "pause" : "resume";
   for (const TopicPartition& tp : partitions) {
-    if (impl_->cursors.count(tp) == 0) {
-      return invalid_argument("pause: " + tp.topic + "[" + std::to_string(tp.partition) +
+    if (cursors.count(tp) == 0) {
+      return invalid_argument(std::string(what) + ": " + tp.topic + "[" + std::to_string(tp.partition) +
                               "] is not assigned to this consumer");
     }
   }
   auto list = to_list(partitions);
-  PLATFORM_RETURN_IF_ERROR(to_status(rd_kafka_pause_partitions(impl_->rk.get(), list.get()), "pause"));
-  return list_errors(list.get(), "pause");
+  const rd_kafka_resp_err_t err =
+      pause ? rd_kafka_pause_partitions(rk.get(), list.get()) : rd_kafka_resume_partitions(rk.get(), list.get());
+  PLATFORM_RETURN_IF_ERROR(to_status(err, what));
+  return list_errors(list.get(), what);
+}
+
+Status Consumer::pause(const std::vector<TopicPartition>& partitions) {
+  return impl_->pause_or_resume(partitions, true);
 }
 
 Status Consumer::resume(const std::vector<TopicPartition>& partitions) {
-  for (const TopicPartition& tp : partitions) {
-    if (impl_->cursors.count(tp) == 0) {
-      return invalid_argument("resume: " + tp.topic + "[" + std::to_string(tp.partition) +
-                              "] is not assigned to this consumer");
-    }
-  }
-  auto list = to_list(partitions);
-  PLATFORM_RETURN_IF_ERROR(to_status(rd_kafka_resume_partitions(impl_->rk.get(), list.get()), "resume"));
-  return list_errors(list.get(), "resume");
+  return impl_->pause_or_resume(partitions, false);
 }
 
 Result<std::vector<TopicPartition>> Consumer::assignment() const {
