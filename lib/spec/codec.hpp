@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include "internal/text.hpp"
+
 // Private machinery behind platform/spec/load.hpp: the spec <-> JSON codec,
 // the schema (the field table as data), --set overrides and the checks.
 // Problems are collected with their JSON pointer; load.cpp turns pointers
@@ -93,8 +95,7 @@ std::string type_name(const SchemaNode& node);
 /// `value` as one line of flow-style YAML ("[a, b]", "{k: v}").
 std::string flow_yaml(const Json& value);
 
-/// The closest of `candidates` to `word`, or "" when none is close.
-std::string did_you_mean(std::string_view word, const std::vector<std::string_view>& candidates);
+using internal::did_you_mean;
 
 /// Where a --set came from and the value it reached.
 struct AppliedOverride {

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "validate/schema.hpp"
+#include "internal/text.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -323,33 +324,12 @@ std::string short_json(const Json& v) {
   return s;
 }
 
-std::size_t distance(std::string_view a, std::string_view b) {
-  if (a.size() > b.size() + 2 || b.size() > a.size() + 2) return 99;
-  std::vector<std::size_t> prev(b.size() + 1), cur(b.size() + 1);
-  for (std::size_t j = 0; j <= b.size(); ++j) prev[j] = j;
-  for (std::size_t i = 1; i <= a.size(); ++i) {
-    cur[0] = i;
-    for (std::size_t j = 1; j <= b.size(); ++j) {
-      bool same = std::tolower(static_cast<unsigned char>(a[i - 1])) == std::tolower(static_cast<unsigned char>(b[j - 1]));
-      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (same ? 0 : 1)});
-    }
-    std::swap(prev, cur);
-  }
-  return prev[b.size()];
-}
-
-// A did-you-mean for an unknown field: the declared field closest to it
-// (edit distance <= 2, ignoring case).
+// A did-you-mean for an unknown field: the declared field it most likely is.
 std::string suggestion(const SchemaNode& s, const std::string& key) {
-  std::string best;
-  std::size_t best_d = 3;
-  for (const auto& [name, _] : s.properties) {
-    std::size_t d = distance(key, name);
-    if (d < best_d) {
-      best_d = d;
-      best = name;
-    }
-  }
+  std::vector<std::string_view> names;
+  names.reserve(s.properties.size());
+  for (const auto& [name, _] : s.properties) names.push_back(name);
+  std::string best = internal::did_you_mean(key, names);
   return best.empty() ? "" : "; did you mean \"" + best + "\"?";
 }
 
