@@ -1,0 +1,76 @@
+# SPDX-License-Identifier: Apache-2.0
+"""libplatform: describe, check, deploy and use an event-driven platform on Kubernetes.
+
+The same package answers to two names:
+
+* ``import libplatform`` - the canonical name;
+* ``import platform`` - the standard library's ``platform`` module, which
+  ``libplatform.pth`` teaches to forward every name it does not define itself
+  to this package (``platform.default_spec()``), while ``platform.system()``
+  and every other standard function keep working. See docs/python.md.
+
+Names here never clash with the standard ``platform`` module's (``system``,
+``version``, ``node``, ``release``, ``machine``, ``platform``, ...); a name
+they would share is reachable only as ``libplatform.<name>``
+(``libplatform.__version__``).
+
+Failures raise :class:`Error` subclasses, one per library status code, with
+``.code`` and ``.details`` (location, path, message, rule).
+"""
+
+from . import _core
+from ._core import (
+    __version__,
+    ArgoCdSpec,
+    BackstageSpec,
+    CamelKSpec,
+    ContainerResources,
+    GitSource,
+    KafkaListener,
+    KafkaSpec,
+    KafkaTopic,
+    KindCluster,
+    Namespaces,
+    Operators,
+    OperatorSpec,
+    PlatformSpec,
+    PortMapping,
+    Quota,
+    RabbitmqSpec,
+    SyncWaves,
+    Tenant,
+    TenantDefaults,
+    default_spec,
+    init_yaml,
+    load_spec,
+    parse_spec,
+    spec_fields,
+)
+from ._errors import (
+    Aborted,
+    AlreadyExists,
+    Cancelled,
+    DataLoss,
+    DeadlineExceeded,
+    Error,
+    FailedPrecondition,
+    Internal,
+    InvalidArgument,
+    NotFound,
+    PermissionDenied,
+    ResourceExhausted,
+    Unauthenticated,
+    Unavailable,
+    Unknown,
+)
+from ._errors import ERROR_NAMES as _ERROR_NAMES
+
+_SPEC_NAMES = [
+    "PlatformSpec", "Namespaces", "Operators", "OperatorSpec", "KafkaSpec", "KafkaListener", "KafkaTopic",
+    "RabbitmqSpec", "CamelKSpec", "ContainerResources", "BackstageSpec", "ArgoCdSpec", "SyncWaves", "GitSource",
+    "TenantDefaults", "Tenant", "Quota", "KindCluster", "PortMapping",
+    "default_spec", "load_spec", "parse_spec", "init_yaml", "spec_fields",
+]
+
+#: The public names; ``import platform`` forwards exactly these.
+__all__ = _ERROR_NAMES + _SPEC_NAMES
