@@ -19,58 +19,10 @@ Failures raise :class:`Error` subclasses, one per library status code, with
 """
 
 from . import _core
-from ._core import (
-    __version__,
-    ArgoCdSpec,
-    BackstageSpec,
-    CamelKSpec,
-    ContainerResources,
-    GitSource,
-    KafkaListener,
-    KafkaSpec,
-    KafkaTopic,
-    KindCluster,
-    Namespaces,
-    Operators,
-    OperatorSpec,
-    PlatformSpec,
-    PortMapping,
-    Quota,
-    RabbitmqSpec,
-    SyncWaves,
-    Tenant,
-    TenantDefaults,
-    default_spec,
-    init_yaml,
-    load_spec,
-    parse_spec,
-    spec_fields,
-)
-from ._errors import (
-    Aborted,
-    AlreadyExists,
-    Cancelled,
-    DataLoss,
-    DeadlineExceeded,
-    Error,
-    FailedPrecondition,
-    Internal,
-    InvalidArgument,
-    NotFound,
-    PermissionDenied,
-    ResourceExhausted,
-    Unauthenticated,
-    Unavailable,
-    Unknown,
-)
+from ._core import *  # noqa: F401,F403 - the extension's public names are the package's
+from ._core import __version__  # noqa: F401
+from ._errors import *  # noqa: F401,F403
 from ._errors import ERROR_NAMES as _ERROR_NAMES
 
-_SPEC_NAMES = [
-    "PlatformSpec", "Namespaces", "Operators", "OperatorSpec", "KafkaSpec", "KafkaListener", "KafkaTopic",
-    "RabbitmqSpec", "CamelKSpec", "ContainerResources", "BackstageSpec", "ArgoCdSpec", "SyncWaves", "GitSource",
-    "TenantDefaults", "Tenant", "Quota", "KindCluster", "PortMapping",
-    "default_spec", "load_spec", "parse_spec", "init_yaml", "spec_fields",
-]
-
 #: The public names; ``import platform`` forwards exactly these.
-__all__ = _ERROR_NAMES + _SPEC_NAMES
+__all__ = _ERROR_NAMES + sorted(name for name in vars(_core) if not name.startswith("_"))

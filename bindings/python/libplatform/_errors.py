@@ -60,6 +60,7 @@ BY_CODE = {cls.code: cls for cls in (
     Unauthenticated, Aborted, ResourceExhausted, DataLoss, Cancelled, Internal, Unknown)}
 
 ERROR_NAMES = ["Error"] + [cls.__name__ for cls in BY_CODE.values()]
+__all__ = ERROR_NAMES
 
 
 def _from_status(code: str, message: str, details: List[Dict[str, str]], text: str) -> Error:
