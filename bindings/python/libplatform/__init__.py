@@ -23,6 +23,9 @@ from ._core import *  # noqa: F401,F403 - the extension's public names are the p
 from ._core import __version__  # noqa: F401
 from ._errors import *  # noqa: F401,F403
 from ._errors import ERROR_NAMES as _ERROR_NAMES
+from . import _display
+
+_display.install(_core)
 
 #: The public names; ``import platform`` forwards exactly these.
 __all__ = _ERROR_NAMES + sorted(name for name in vars(_core) if not name.startswith("_"))
