@@ -23,6 +23,7 @@ void bind_message(py::module_& m);
 void bind_spec(py::module_& m);
 void bind_amqp(py::module_& m);
 void bind_validate(py::module_& m);
+void bind_render(py::module_& m);
 
 /// Bytes of a Python bytes, bytearray, memoryview or str (UTF-8); TypeError otherwise.
 std::string to_bytes(const py::handle& value);

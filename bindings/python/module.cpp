@@ -9,4 +9,5 @@ PYBIND11_MODULE(_core, m) {
   platform::python::bind_spec(m);
   platform::python::bind_amqp(m);
   platform::python::bind_validate(m);
+  platform::python::bind_render(m);
 }

@@ -35,7 +35,15 @@ def spec_html(spec) -> str:
             + (table(("tenant", "namespace", "pods", "cpu", "memory"), tenants, "Tenants") if tenants else ""))
 
 
+def tree_html(tree) -> str:
+    """A RenderedTree: one row per manifest."""
+    rows = [(m.path, m.wave, m.kind, m.namespace, m.name) for m in tree.manifests]
+    return table(("path", "wave", "kind", "namespace", "name"), rows,
+                 f"{len(tree.components)} components, {len(rows)} manifests")
+
+
 def install(core) -> None:
     """Gives the extension's classes their notebook representations."""
     core.ValidationReport._repr_html_ = report_html
     core.PlatformSpec._repr_html_ = spec_html
+    core.RenderedTree._repr_html_ = tree_html
