@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// Status -> Python exceptions, and Python exceptions -> Status for callbacks.
+// Status -> Python exceptions.
 #include <string>
 
 #include "bindings.hpp"
@@ -49,18 +49,6 @@ void set_python_error(const Status& status) {
     // The package itself is broken; keep the library's message anyway.
     PyErr_SetString(PyExc_RuntimeError, status.to_string().c_str());
   }
-}
-
-Status status_from_python(const py::error_already_set& error, std::string_view what) {
-  const py::object value = error.value();
-  const py::object base = py::module_::import("libplatform._errors").attr("Error");
-  if (py::isinstance(value, base)) {
-    const auto code = value.attr("code").cast<std::string>();
-    return Status(code_from_name(code), std::string(what) + ": " + value.attr("message").cast<std::string>(),
-                  details_from_python(value.attr("details")));
-  }
-  return Status(StatusCode::kInternal, std::string(what) + " raised " + error.type().attr("__name__").cast<std::string>() +
-                                           ": " + py::str(value).cast<std::string>());
 }
 
 void bind_core(py::module_& m) {

@@ -73,9 +73,4 @@ inline std::shared_ptr<py::function> share_callable(py::function f) {
 /// exception class of its code). Needs the GIL.
 void set_python_error(const Status& status);
 
-/// The Status a Python exception stands for: a libplatform.Error keeps its
-/// code and details; any other exception becomes kInternal naming its type
-/// ("callback raised ValueError: ..."). Needs the GIL.
-Status status_from_python(const py::error_already_set& error, std::string_view what);
-
 }  // namespace platform::python
