@@ -136,7 +136,13 @@ class Renderer {
     const char* c = "namespaces";
     for (const std::string& ns : {s_.namespaces.operators, s_.namespaces.kafka, s_.namespaces.rabbitmq,
                                   s_.namespaces.camelk, s_.namespaces.backstage}) {
-      add(manifest("namespaces", c, wave, Namespace{meta(s_, ns, "", c, wave)}));
+      Namespace n{meta(s_, ns, "", c, wave)};
+      // Credentials are never rendered: the Secret is created outside Git
+      // (sealed, Vault, or by hand), and validate knows it from this mark.
+      if (ns == s_.namespaces.backstage) {
+        n.metadata.annotations["libplatform/external-secrets"] = s_.backstage.credentials_secret;
+      }
+      add(manifest("namespaces", c, wave, std::move(n)));
     }
     local_component(c, wave, s_.namespaces.operators, "namespaces");
   }

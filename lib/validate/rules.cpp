@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <map>
 #include <set>
 
 namespace platform::internal {
@@ -401,8 +402,21 @@ void check_sync_waves(const DocumentSet& set, RuleReporter& out) {
 
 void check_kustomization_resources(const DocumentSet& set, RuleReporter& out) {
   namespace fs = std::filesystem;
+  // An entry exists when it names a source of the set (a file, or a folder
+  // holding one) or a path on disk; in-memory sets (a render) are judged by
+  // their own files, not by whatever the working directory holds.
+  // A lone in-memory kustomization (nothing else from its folder) is not
+  // judged: the set does not claim to hold its resources.
+  std::set<std::string> provided;
+  std::map<std::string, int> files_per_dir;
   for (const Document& d : set.documents()) {
-    if (!d.kustomization || !d.on_disk) continue;
+    fs::path file = fs::path(d.file).lexically_normal();
+    ++files_per_dir[file.parent_path().string()];
+    for (fs::path p = file; !p.empty() && p != p.parent_path(); p = p.parent_path()) provided.insert(p.string());
+  }
+  for (const Document& d : set.documents()) {
+    if (!d.kustomization || d.file == "<stdin>") continue;
+    if (!d.on_disk && files_per_dir[fs::path(d.file).lexically_normal().parent_path().string()] < 2) continue;
     for (const char* field : {"resources", "components"}) {
       const Json* list = d.at(std::string("/") + field);
       if (list == nullptr || !list->is_array()) continue;
@@ -411,7 +425,8 @@ void check_kustomization_resources(const DocumentSet& set, RuleReporter& out) {
         std::string entry = (*list)[i].get<std::string>();
         if (entry.find("://") != std::string::npos || entry.rfind("github.com/", 0) == 0) continue;  // remote
         std::error_code ec;
-        if (!fs::exists(fs::path(d.dir) / entry, ec)) {
+        fs::path target = (fs::path(d.dir) / entry).lexically_normal();
+        if (!provided.contains(target.string()) && !(d.on_disk && fs::exists(target, ec))) {
           out.error(d, std::string("/") + field + "/" + std::to_string(i),
                     "\"" + entry + "\" does not exist next to this kustomization.yaml; kustomize build would fail");
         }

@@ -353,7 +353,11 @@ void resolve_context(std::vector<Document>& docs) {
 
 }  // namespace
 
-Result<Report> validate_sources(const std::vector<Source>& sources, const Options& options) {
+namespace {
+// `from_disk`: the sources were read from files by validate_path, so paths
+// relative to them can be checked on disk. In-memory sources never look at the
+// working directory.
+Result<Report> validate_set(const std::vector<Source>& sources, const Options& options, bool from_disk) {
   Run run{options, {}, {}};
   run.report.files = sources.size();
   // Parse everything first: an unreadable source fails the whole call before
@@ -375,7 +379,7 @@ Result<Report> validate_sources(const std::vector<Source>& sources, const Option
   for (std::size_t si = 0; si < sources.size(); ++si) {
     bool kustomization = is_kustomization_file(sources[si].name);
     std::error_code ec;
-    on_disk = sources[si].name != "<stdin>" && fs::is_regular_file(sources[si].name, ec);
+    on_disk = from_disk && sources[si].name != "<stdin>" && fs::is_regular_file(sources[si].name, ec);
     for (const internal::YamlDocument& yd : parsed[si]) {
       const Json& v = yd.value;
       if (!kustomization && string_field(v, "kind") == "List" && v.contains("items") && v["items"].is_array()) {
@@ -435,6 +439,12 @@ Result<Report> validate_sources(const std::vector<Source>& sources, const Option
   return std::move(run.report);
 }
 
+}  // namespace
+
+Result<Report> validate_sources(const std::vector<Source>& sources, const Options& options) {
+  return validate_set(sources, options, false);
+}
+
 Result<Report> validate_path(const std::filesystem::path& path, const Options& options) {
   std::error_code ec;
   if (!fs::exists(path, ec)) {
@@ -466,7 +476,7 @@ Result<Report> validate_path(const std::filesystem::path& path, const Options& o
     text << in.rdbuf();
     sources.push_back({f.string(), std::move(text).str()});
   }
-  return validate_sources(sources, options);
+  return validate_set(sources, options, true);
 }
 
 std::vector<RuleInfo> rules() {

@@ -7,6 +7,8 @@
 #include <boost/test/unit_test.hpp>
 
 #include "fixtures.hpp"
+#include "platform/render/render.hpp"
+#include "platform/spec/load.hpp"
 
 using namespace vt;
 
@@ -60,3 +62,39 @@ BOOST_AUTO_TEST_CASE(list_documents) {
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+// The platform's own output: what `render` produces must pass `validate`,
+// for the seed and for specs that change what is rendered.
+namespace {
+platform::validate::Report validate_rendered(const std::vector<std::string>& overrides) {
+  auto spec = platform::spec::default_spec({overrides});
+  BOOST_REQUIRE_MESSAGE(spec.ok(), spec.status().to_string());
+  auto tree = platform::render::render(*spec);
+  BOOST_REQUIRE_MESSAGE(tree.ok(), tree.status().to_string());
+  std::vector<v::Source> sources;
+  for (const auto& f : platform::render::files(*tree)) {
+    if (f.path.ends_with(".yaml")) sources.push_back({f.path, f.content});
+  }
+  auto r = v::validate_sources(sources);
+  BOOST_REQUIRE_MESSAGE(r.ok(), r.status().to_string());
+  return *r;
+}
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(rendered_default_platform_is_valid) {
+  auto r = validate_rendered({});
+  BOOST_TEST(r.valid(), v::to_text(r));
+  BOOST_TEST(r.documents >= 40u);
+}
+
+BOOST_AUTO_TEST_CASE(rendered_platform_with_tenants_and_more_brokers_is_valid) {
+  auto r = validate_rendered({"tenants[0].name=alice", "tenants[1].name=bob", "kafka.brokers=5", "kafka.topics[0].replicas=4",
+                              "kafka.sasl_plain=true"});
+  BOOST_TEST(r.valid(), v::to_text(r));
+}
+
+BOOST_AUTO_TEST_CASE(committed_manifests_are_valid) {
+  auto r = v::validate_path(std::string(PLATFORM_SOURCE_DIR) + "/manifests");
+  BOOST_REQUIRE_MESSAGE(r.ok(), r.status().to_string());
+  BOOST_TEST(r->valid(), v::to_text(*r));
+}
