@@ -36,10 +36,7 @@ def test_render_to_a_directory_that_validates(libplatform, tmp_path):
     files = tree.files()
     assert sorted(str(p.relative_to(out)) for p in out.rglob("*") if p.is_file()) == sorted(files)
     assert (out / "kustomization.yaml").read_text() == files["kustomization.yaml"]
-    # config-refs: the rendered Backstage reads Secret backstage-credentials,
-    # supplied outside Git but not yet declared so by render (a render/validate
-    # mismatch on main, reported to the lead); every other check must pass.
-    report = libplatform.validate_path(out, skip_rules=["config-refs"])
+    report = libplatform.validate_path(out)
     assert report.valid, report.to_text()
     assert "kind: Kafka" in tree.to_yaml()
 
