@@ -1,0 +1,380 @@
+# SPDX-License-Identifier: Apache-2.0
+"""Type stubs of libplatform._core (the C++ extension). Keep in step with bind_*.cpp."""
+
+import datetime
+import os
+from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple, Union
+
+__version__: str
+
+_Path = Union[str, os.PathLike]
+_Bytes = Union[bytes, bytearray, memoryview, str]
+_Duration = Union[datetime.timedelta, float]
+
+def _raise_status(code: str, message: str, details: List[Dict[str, str]] = ...) -> None: ...
+
+# --- spec -------------------------------------------------------------------
+
+class _Record:
+    _fields: Tuple[str, ...]
+    def __init__(self, **fields: Any) -> None: ...
+    def to_dict(self) -> Dict[str, Any]: ...
+    def __eq__(self, other: object) -> bool: ...
+
+class Namespaces(_Record):
+    operators: str
+    kafka: str
+    rabbitmq: str
+    camelk: str
+    backstage: str
+    argocd: str
+
+class OperatorSpec(_Record):
+    version: str
+    watch_namespaces: List[str]
+    watch_all: bool
+
+class Operators(_Record):
+    strimzi: OperatorSpec
+    rabbitmq: OperatorSpec
+    camel_k: OperatorSpec
+
+class KafkaListener(_Record):
+    name: str
+    port: int
+    tls: bool
+    type: str
+
+class KafkaTopic(_Record):
+    name: str
+    partitions: int
+    replicas: int
+    config: Dict[str, str]
+
+class KafkaSpec(_Record):
+    name: str
+    version: str
+    brokers: int
+    zookeeper_replicas: int
+    storage_size: str
+    zookeeper_storage_size: str
+    listeners: List[KafkaListener]
+    topics: List[KafkaTopic]
+    metrics: bool
+    sasl_plain: bool
+    config: Dict[str, str]
+
+class RabbitmqSpec(_Record):
+    name: str
+    replicas: int
+    storage_size: str
+    plugins: List[str]
+    amqp_port: int
+    management_port: int
+    prometheus_port: int
+    peer_discovery: str
+    default_queue_type: str
+
+class ContainerResources(_Record):
+    request_cpu: str
+    request_memory: str
+    limit_cpu: str
+    limit_memory: str
+
+class CamelKSpec(_Record):
+    maven_settings_configmap: str
+    maven_settings_key: str
+    maven_mirror: str
+    build_strategy: str
+    runtime: str
+    languages: List[str]
+    registry_address: str
+    registry_insecure: bool
+    integration_resources: ContainerResources
+
+class BackstageSpec(_Record):
+    image: str
+    replicas: int
+    port: int
+    postgres_version: str
+    postgres_storage_size: str
+    auth: str
+    credentials_secret: str
+    features: List[str]
+
+class GitSource(_Record):
+    repo_url: str
+    revision: str
+    path: str
+
+class SyncWaves(_Record):
+    operators: int
+    infrastructure: int
+    applications: int
+    tenants: int
+
+class ArgoCdSpec(_Record):
+    version: str
+    project: str
+    auto_sync: bool
+    self_heal: bool
+    prune: bool
+    rbac_default_policy: str
+    waves: SyncWaves
+
+class Quota(_Record):
+    requests_cpu: str
+    requests_memory: str
+    limits_cpu: str
+    limits_memory: str
+    persistentvolumeclaims: int
+    services: int
+    pods: int
+
+class TenantDefaults(_Record):
+    quota: Quota
+    container: ContainerResources
+
+class Tenant(_Record):
+    name: str
+    quota: Quota
+    container: ContainerResources
+
+class PortMapping(_Record):
+    container_port: int
+    host_port: int
+
+class KindCluster(_Record):
+    name: str
+    control_planes: int
+    workers: int
+    port_mappings: List[PortMapping]
+
+class PlatformSpec(_Record):
+    name: str
+    profile: str
+    storage_class: str
+    namespaces: Namespaces
+    operators: Operators
+    kafka: KafkaSpec
+    rabbitmq: RabbitmqSpec
+    camel_k: CamelKSpec
+    backstage: BackstageSpec
+    argocd: ArgoCdSpec
+    source: GitSource
+    tenant_defaults: TenantDefaults
+    tenants: List[Tenant]
+    kind: KindCluster
+    def to_yaml(self) -> str: ...
+    def to_json(self) -> str: ...
+    def check(self) -> None: ...
+    def _repr_html_(self) -> str: ...
+
+def default_spec(set: Sequence[str] = ...) -> PlatformSpec: ...
+def load_spec(path: _Path, set: Sequence[str] = ...) -> PlatformSpec: ...
+def parse_spec(yaml: str, source_name: str = ..., set: Sequence[str] = ...) -> PlatformSpec: ...
+def init_yaml() -> str: ...
+def spec_fields() -> List[Dict[str, str]]: ...
+
+# --- message ----------------------------------------------------------------
+
+class Message:
+    key: bytes
+    payload: bytes
+    headers: List[Tuple[str, bytes]]
+    timestamp_ms: Optional[int]
+    def __init__(self, payload: _Bytes = ..., key: _Bytes = ..., headers: Sequence[Tuple[str, _Bytes]] = ...,
+                 timestamp_ms: Optional[int] = ...) -> None: ...
+    def header(self, name: str) -> Optional[bytes]: ...
+
+# --- render -----------------------------------------------------------------
+
+class Component:
+    name: str
+    wave: int
+    application: str
+    namespace: str
+    directory: str
+    source: str
+
+class Manifest:
+    path: str
+    component: str
+    wave: int
+    in_cluster: bool
+    api_version: str
+    kind: str
+    name: str
+    namespace: str
+    def to_dict(self) -> Dict[str, Any]: ...
+    def to_yaml(self) -> str: ...
+
+class RenderedTree:
+    components: List[Component]
+    manifests: List[Manifest]
+    def objects(self) -> List[Dict[str, Any]]: ...
+    def to_yaml(self) -> str: ...
+    def to_json(self) -> str: ...
+    def files(self) -> Dict[str, str]: ...
+    def write(self, directory: _Path) -> None: ...
+    def summary(self) -> str: ...
+    def __len__(self) -> int: ...
+    def _repr_html_(self) -> str: ...
+
+def render(spec: PlatformSpec = ..., tenants: bool = ...) -> RenderedTree: ...
+def tenant_namespace(tenant: Tenant) -> str: ...
+
+# --- validate ---------------------------------------------------------------
+
+class Finding:
+    severity: str
+    file: str
+    document: int
+    kind: str
+    name: str
+    path: str
+    line: int
+    column: int
+    rule: str
+    message: str
+    def to_dict(self) -> Dict[str, Any]: ...
+
+class ValidationReport:
+    findings: List[Finding]
+    files: int
+    documents: int
+    unchecked: int
+    error_count: int
+    valid: bool
+    def summary(self) -> str: ...
+    def to_text(self) -> str: ...
+    def to_json(self) -> str: ...
+    def raise_if_invalid(self) -> None: ...
+    def __bool__(self) -> bool: ...
+    def _repr_html_(self) -> str: ...
+
+def validate_path(path: _Path, schemas: bool = ..., rules: bool = ..., skip_rules: Sequence[str] = ...,
+                  unknown_kinds_are_errors: bool = ...) -> ValidationReport: ...
+def validate_sources(sources: Sequence[Tuple[str, str]], schemas: bool = ..., rules: bool = ...,
+                     skip_rules: Sequence[str] = ..., unknown_kinds_are_errors: bool = ...) -> ValidationReport: ...
+def validation_rules() -> List[Dict[str, str]]: ...
+def validation_schemas() -> List[Dict[str, str]]: ...
+
+# --- amqp -------------------------------------------------------------------
+
+class AmqpTls:
+    enabled: bool
+    ca_cert_file: str
+    client_cert_file: str
+    client_key_file: str
+    verify_peer: bool
+    verify_hostname: bool
+    def __init__(self, **fields: Any) -> None: ...
+
+class AmqpReconnect:
+    initial_backoff: datetime.timedelta
+    max_backoff: datetime.timedelta
+    max_attempts: int
+    def __init__(self, **fields: Any) -> None: ...
+
+class AmqpConnection:
+    host: str
+    port: int
+    vhost: str
+    username: str
+    password: str
+    heartbeat: datetime.timedelta
+    connect_timeout: datetime.timedelta
+    rpc_timeout: datetime.timedelta
+    frame_max: int
+    tls: AmqpTls
+    reconnect: AmqpReconnect
+    connection_name: str
+    def __init__(self, **fields: Any) -> None: ...
+
+class AmqpProperties:
+    content_type: Optional[str]
+    content_encoding: Optional[str]
+    headers: Dict[str, Any]
+    delivery_mode: Optional[int]
+    priority: Optional[int]
+    correlation_id: Optional[str]
+    reply_to: Optional[str]
+    expiration: Optional[str]
+    message_id: Optional[str]
+    timestamp: Optional[int]
+    type: Optional[str]
+    user_id: Optional[str]
+    app_id: Optional[str]
+    def __init__(self, **fields: Any) -> None: ...
+
+class Confirmation:
+    ticket: int
+    outcome: str
+    ok: bool
+    message: str
+
+class AmqpPublisherStats:
+    published: int
+    confirmed: int
+    returned: int
+    nacked: int
+    failed: int
+    republished: int
+    reconnections: int
+
+class _Client:
+    address: str
+    def close(self) -> None: ...
+    def __enter__(self: Any) -> Any: ...
+    def __exit__(self, *args: Any) -> None: ...
+
+class AmqpPublisher(_Client):
+    unconfirmed: int
+    stats: AmqpPublisherStats
+    def __init__(self, connection: AmqpConnection = ..., confirm_window: int = ..., mandatory: bool = ...,
+                 on_confirm: Optional[Callable[[Confirmation], None]] = ..., publish_timeout: _Duration = ...) -> None: ...
+    def publish(self, exchange: str, routing_key: str, message: Message, properties: AmqpProperties = ...,
+                on_confirm: Optional[Callable[[Confirmation], None]] = ...) -> int: ...
+    def poll(self) -> None: ...
+    def wait_for_confirms(self, timeout: _Duration = ...) -> None: ...
+
+class AmqpDelivery:
+    delivery_tag: int
+    exchange: str
+    routing_key: str
+    redelivered: bool
+    properties: AmqpProperties
+    message: Message
+
+class AmqpConsumerStats:
+    delivered: int
+    redelivered: int
+    acked: int
+    reconnections: int
+
+class AmqpConsumer(_Client):
+    stats: AmqpConsumerStats
+    def __init__(self, connection: AmqpConnection = ..., *, queue: str, prefetch: int = ..., consumer_tag: str = ...,
+                 exclusive: bool = ...) -> None: ...
+    def consume(self, timeout: _Duration = ...) -> Optional[AmqpDelivery]: ...
+    def ack(self, delivery_tag: int, multiple: bool = ...) -> None: ...
+    def nack(self, delivery_tag: int, multiple: bool = ..., requeue: bool = ...) -> None: ...
+    def reject(self, delivery_tag: int, requeue: bool = ...) -> None: ...
+
+class AmqpQueueInfo:
+    name: str
+    message_count: int
+    consumer_count: int
+
+class AmqpTopology(_Client):
+    def __init__(self, connection: AmqpConnection = ...) -> None: ...
+    def declare_queue(self, name: str, type: str = ..., durable: bool = ..., max_length: Optional[int] = ...,
+                      overflow: str = ..., message_ttl_ms: Optional[int] = ...,
+                      dead_letter_exchange: str = ...) -> AmqpQueueInfo: ...
+    def declare_exchange(self, name: str, type: str = ..., durable: bool = ...) -> None: ...
+    def bind_queue(self, queue: str, exchange: str, routing_key: str) -> None: ...
+    def inspect_queue(self, queue: str) -> AmqpQueueInfo: ...
+    def purge_queue(self, queue: str) -> int: ...
+    def delete_queue(self, queue: str) -> int: ...
+    def delete_exchange(self, exchange: str) -> None: ...
