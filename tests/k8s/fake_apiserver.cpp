@@ -726,9 +726,19 @@ struct FakeApiServer::Impl {
           std::lock_guard<std::mutex> l(mu);
           log.push_back(rq);
         }
-        if (auto f = take_fault(rq); f && f->drop) return;
-        watch(s, rq);
-        return;
+        auto f = take_fault(rq);
+        if (f && f->drop) return;
+        if (!f || f->status == 0) {
+          watch(s, rq);
+          return;
+        }
+        http::response<http::string_body> res{static_cast<http::status>(f->status), req.version()};
+        res.set(http::field::content_type, "application/json");
+        res.body() = status_body(f->status, "Forbidden", "watch refused by the test").dump();
+        res.prepare_payload();
+        http::write(s, res, ec);
+        if (ec) return;
+        continue;
       }
       Response r = route(rq);
       rq.status = r.status;
