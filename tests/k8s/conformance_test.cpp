@@ -111,15 +111,17 @@ std::vector<RecordedRequest> run_kubectl(const Work& w, const std::string& flags
   return patches(server);
 }
 
-std::vector<RecordedRequest> run_platformctl(const Work& w, const std::string& flags, int* rc_out = nullptr) {
+std::vector<RecordedRequest> run_platformctl(const Work& w, const std::string& flags, int* rc_out = nullptr,
+                                             std::string* output = nullptr, const std::string& global = "") {
   FakeApiServer server({.token = kToken, .serve_platform_crds = true});
   std::string out;
-  std::string cmd = std::string(PLATFORM_BINARY_DIR) + "/bindings/cli/platformctl --kubeconfig " +
+  std::string cmd = std::string(PLATFORM_BINARY_DIR) + "/bindings/cli/platformctl " + global + " --kubeconfig " +
                     server.write_kubeconfig(kToken) + " apply --timeout 20s " + flags + " -f " +
                     (w.dir / "platform.yaml").string();
   int rc = run_command(cmd, &out);
   if (rc_out != nullptr) *rc_out = rc;
-  BOOST_TEST_MESSAGE("platformctl rc=" << rc << ": " << out);
+  if (output != nullptr) *output = out;
+  BOOST_TEST_MESSAGE("platformctl rc=" << rc << ": " << out.substr(0, 2000));
   return patches(server);
 }
 
@@ -166,4 +168,16 @@ BOOST_AUTO_TEST_CASE(force_conflicts_sends_what_kubectl_sends) {
   compare(run_kubectl(w, "--force-conflicts"), ours);
   BOOST_REQUIRE(!ours.empty());
   BOOST_TEST(ours[0].params().at("force") == "true");
+}
+
+BOOST_AUTO_TEST_CASE(the_token_is_never_printed_at_the_most_verbose_level) {
+  Work w;
+  int rc = -1;
+  std::string out;
+  auto ours = run_platformctl(w, "", &rc, &out, "-vvv");
+  BOOST_TEST(rc == 0);
+  BOOST_TEST(ours.size() == 6u);
+  BOOST_TEST(out.find("PATCH /api/v1/namespaces/kafka") != std::string::npos);  // it really was verbose
+  BOOST_TEST(out.find("Authorization: <redacted>") != std::string::npos);
+  BOOST_TEST(out.find(kToken) == std::string::npos);
 }
