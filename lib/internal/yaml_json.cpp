@@ -51,8 +51,10 @@ Json scalar_to_json(const YAML::Node& node) {
     auto [pu, ecu] = std::from_chars(b, e, u);
     if (ecu == std::errc() && pu == e) return Json(u);
   }
+  // Most plain scalars are words: only strings made of number characters can
+  // be floats, so the regex runs on those alone.
   static const std::regex kFloat(R"(^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$)");
-  if (std::regex_match(text, kFloat)) {
+  if (text.find_first_not_of("0123456789.eE+-") == std::string::npos && std::regex_match(text, kFloat)) {
     try {
       return Json(std::stod(text));
     } catch (...) {

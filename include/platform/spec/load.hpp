@@ -50,7 +50,11 @@ PLATFORM_EXPORT Result<PlatformSpec> load_spec_file(const std::filesystem::path&
 PLATFORM_EXPORT Status check_spec(const PlatformSpec& spec);
 
 /// The spec as YAML, keys as the seed names them (`kafka.brokers`, ...).
+/// Every field is written, so parse_spec(to_yaml(s)) == s.
 PLATFORM_EXPORT std::string to_yaml(const PlatformSpec& spec);
+
+/// The spec as JSON (two-space indent), the same keys as to_yaml().
+PLATFORM_EXPORT std::string to_json(const PlatformSpec& spec);
 
 /// The seed's spec as YAML with every field commented (`platformctl init`).
 PLATFORM_EXPORT std::string init_yaml();
@@ -65,5 +69,9 @@ struct FieldInfo {
 
 /// Every field of the spec, in document order (drives docs/spec-reference.md).
 PLATFORM_EXPORT std::vector<FieldInfo> spec_fields();
+
+/// docs/spec-reference.md: every field of spec_fields() as Markdown tables
+/// (`platformctl spec reference`).
+PLATFORM_EXPORT std::string spec_reference_markdown();
 
 }  // namespace platform::spec

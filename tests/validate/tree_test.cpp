@@ -1,0 +1,62 @@
+// SPDX-License-Identifier: Apache-2.0
+// Whole trees: the hand-written fixture tree (shaped like the rendered
+// platform) validates clean from disk.
+
+#include <filesystem>
+
+#include <boost/test/unit_test.hpp>
+
+#include "fixtures.hpp"
+
+using namespace vt;
+
+BOOST_AUTO_TEST_SUITE(tree)
+
+BOOST_AUTO_TEST_CASE(fixture_tree_is_valid) {
+  auto r = v::validate_path(kManifests);
+  BOOST_REQUIRE_MESSAGE(r.ok(), r.status().to_string());
+  BOOST_TEST(r->findings.empty(), v::to_text(*r));
+  BOOST_TEST(r->files == 13u);
+  BOOST_TEST(r->documents == 44u);
+  BOOST_TEST(r->unchecked == 1u);  // the CustomResourceDefinition
+  BOOST_TEST(r->status().ok());
+  BOOST_TEST(r->summary() ==
+             "validated 44 documents in 13 files: ok (1 of a kind without a bundled schema, not checked)");
+}
+
+BOOST_AUTO_TEST_CASE(kustomization_resources_must_exist) {
+  namespace fs = std::filesystem;
+  fs::path dir = fs::temp_directory_path() / "platform_validate_kustomize";
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  fs::copy(kManifests + "/kafka", dir);
+  auto r = v::validate_path(dir);
+  BOOST_REQUIRE(r.ok());
+  BOOST_TEST(r->findings.empty(), v::to_text(*r));
+  fs::remove(dir / "topics.yaml");
+  r = v::validate_path(dir);
+  BOOST_REQUIRE(r.ok());
+  BOOST_TEST(has(*r, "resources[1]", "kustomization-resources"), v::to_text(*r));
+  fs::remove_all(dir);
+}
+
+BOOST_AUTO_TEST_CASE(unreadable_input) {
+  auto r = v::validate_path(kManifests + "/does-not-exist");
+  BOOST_TEST(!r.ok());
+  BOOST_TEST((r.status().code() == platform::StatusCode::kNotFound));
+  r = v::validate_sources({{"broken.yaml", "a: [1, 2\nb: }"}});
+  BOOST_TEST(!r.ok());
+  BOOST_TEST((r.status().code() == platform::StatusCode::kInvalidArgument));
+  BOOST_TEST(r.status().message().find("broken.yaml") != std::string::npos, r.status().message());
+}
+
+BOOST_AUTO_TEST_CASE(list_documents) {
+  // `-o json` renders a v1 List: its items are validated one by one.
+  Json list = {{"apiVersion", "v1"}, {"kind", "List"}, {"items", Json::array({fixture("kafka/kafka.yaml", 0),
+                                                                               with(fixture("kafka/kafka.yaml", 0), "/metadata/name", 5)})}};
+  auto r = check({list});
+  BOOST_TEST(r.documents == 2u);
+  BOOST_TEST(has(r, "items[1].metadata.name", "schema/type"), dump(r));
+}
+
+BOOST_AUTO_TEST_SUITE_END()
