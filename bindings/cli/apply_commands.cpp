@@ -11,6 +11,8 @@
 #include "command.hpp"
 #include "platform/k8s/apply.hpp"
 #include "platform/k8s/client.hpp"
+#include "platform/render/render.hpp"
+#include "spec_options.hpp"
 
 namespace platformctl {
 namespace {
@@ -28,6 +30,7 @@ struct ClusterFlags {
   std::string field_manager = "platformctl";
   std::string platform_name = "platform";
   std::string tenant;
+  SpecOptions spec;  ///< without -f: render this spec in-process
 };
 
 platform::Result<std::chrono::seconds> parse_duration(const std::string& s) {
@@ -64,19 +67,34 @@ platform::Result<k8s::Client> connect(const GlobalOptions& g) {
   return k8s::Client::create(std::move(*options));
 }
 
-platform::Result<std::vector<k8s::Manifest>> manifests_from(const ClusterFlags& f, bool required) {
+// The manifests: -f files, or the spec (--spec/--set, default: the seed's
+// platform) rendered in-process, as `platformctl render` would print it.
+struct Input {
+  std::vector<k8s::Manifest> manifests;
+  std::string argocd_namespace = "argocd";
+  std::string root_application = "platform-root";
+};
+
+platform::Result<Input> manifests_from(const ClusterFlags& f) {
+  Input in;
   if (f.files.empty()) {
-    if (!required) return std::vector<k8s::Manifest>{};
-    return platform::invalid_argument(
-        "no manifests: pass -f FILE, -f DIR or -f - (for example: platformctl render | platformctl apply -f -)");
+    auto spec = f.spec.load();
+    if (!spec.ok()) return spec.status();
+    auto tree = platform::render::render(*spec);
+    if (!tree.ok()) return tree.status();
+    auto m = k8s::parse_manifests(platform::render::to_yaml_stream(*tree), "<rendered " + spec->name + " spec>");
+    if (!m.ok()) return m.status();
+    in.manifests = std::move(*m);
+    in.argocd_namespace = spec->namespaces.argocd;
+    in.root_application = spec->name + "-root";
+    return in;
   }
-  std::vector<k8s::Manifest> all;
   for (const auto& file : f.files) {
     auto m = k8s::read_manifests(file);
     if (!m.ok()) return m.status();
-    all.insert(all.end(), m->begin(), m->end());
+    in.manifests.insert(in.manifests.end(), m->begin(), m->end());
   }
-  return all;
+  return in;
 }
 
 platform::Result<k8s::ApplyOptions> apply_options(const ClusterFlags& f) {
@@ -99,7 +117,11 @@ platform::Result<k8s::ApplyOptions> apply_options(const ClusterFlags& f) {
 
 void add_common(CLI::App* cmd, ClusterFlags& f, bool with_files) {
   if (with_files) {
-    cmd->add_option("-f,--filename", f.files, "Manifests: a YAML file, a directory of them, or - for standard input");
+    cmd->add_option("-f,--filename", f.files,
+                    "Manifests: a YAML file, a directory of them, or - for standard input "
+                    "(default: render the spec in-process)");
+    cmd->add_option("--spec", f.spec.spec_file, "Without -f: the platform spec to render (default: the seed's platform)");
+    cmd->add_option("--set", f.spec.sets, "Without -f: override a spec field, e.g. --set kafka.brokers=5 (repeatable)");
   }
   cmd->add_option("--field-manager", f.field_manager, "Server-side apply field manager")->capture_default_str();
   cmd->add_option("--platform-name", f.platform_name, "Value of the app.kubernetes.io/part-of ownership label")
@@ -110,10 +132,11 @@ void add_common(CLI::App* cmd, ClusterFlags& f, bool with_files) {
 int run_apply(const GlobalOptions& g, const ClusterFlags& f) {
   auto options = apply_options(f);
   if (!options.ok()) return report(options.status());
-  auto manifests = manifests_from(f, true);
-  if (!manifests.ok()) return report(manifests.status());
+  auto input = manifests_from(f);
+  if (!input.ok()) return report(input.status());
+  std::vector<k8s::Manifest>* manifests = &input->manifests;
   if (f.bootstrap) {
-    *manifests = k8s::select_bootstrap(*manifests);
+    *manifests = k8s::select_bootstrap(*manifests, input->argocd_namespace, input->root_application);
     if (manifests->empty()) {
       return report(platform::invalid_argument(
           "--bootstrap found no Argo CD objects (namespace argocd, argoproj.io CRDs, root Application) in the manifests"));
@@ -133,11 +156,11 @@ int run_apply(const GlobalOptions& g, const ClusterFlags& f) {
 int run_diff(const GlobalOptions& g, const ClusterFlags& f) {
   auto options = apply_options(f);
   if (!options.ok()) return report(options.status());
-  auto manifests = manifests_from(f, true);
-  if (!manifests.ok()) return report(manifests.status());
+  auto input = manifests_from(f);
+  if (!input.ok()) return report(input.status());
   auto client = connect(g);
   if (!client.ok()) return report(client.status());
-  auto diffs = k8s::diff(*client, *manifests, *options);
+  auto diffs = k8s::diff(*client, input->manifests, *options);
   if (!diffs.ok()) return report(diffs.status());
   bool any = false;
   for (const auto& d : *diffs) {
@@ -151,11 +174,11 @@ int run_diff(const GlobalOptions& g, const ClusterFlags& f) {
 int run_status(const GlobalOptions& g, const ClusterFlags& f) {
   auto options = apply_options(f);
   if (!options.ok()) return report(options.status());
-  auto manifests = manifests_from(f, false);
-  if (!manifests.ok()) return report(manifests.status());
+  auto input = manifests_from(f);
+  if (!input.ok()) return report(input.status());
   auto client = connect(g);
   if (!client.ok()) return report(client.status());
-  auto st = k8s::status(*client, *manifests, *options);
+  auto st = k8s::status(*client, input->manifests, *options);
   if (!st.ok()) return report(st.status());
   bool all_healthy = true;
   std::cout << std::left << std::setw(6) << "WAVE" << std::setw(22) << "COMPONENT" << std::setw(52) << "OBJECT"

@@ -181,3 +181,54 @@ BOOST_AUTO_TEST_CASE(the_token_is_never_printed_at_the_most_verbose_level) {
   BOOST_TEST(out.find("Authorization: <redacted>") != std::string::npos);
   BOOST_TEST(out.find(kToken) == std::string::npos);
 }
+
+BOOST_AUTO_TEST_CASE(without_f_the_default_spec_is_rendered_applied_and_healthy) {
+  FakeApiServer server({.token = kToken, .serve_platform_crds = true});
+  const std::string cli = std::string(PLATFORM_BINARY_DIR) + "/bindings/cli/platformctl --kubeconfig " +
+                          server.write_kubeconfig(kToken);
+  std::string out;
+  int rc = run_command(cli + " apply --timeout 30s", &out);
+  BOOST_TEST_REQUIRE(rc == 0, out);
+  auto sent = patches(server);
+  BOOST_TEST(sent.size() >= 30u);
+  // Namespaces before everything else; the Kafka CR only after the Strimzi operator Application.
+  std::size_t last_ns = 0, first_other = sent.size(), strimzi = sent.size(), kafka = sent.size();
+  for (std::size_t i = 0; i < sent.size(); ++i) {
+    const std::string& p = sent[i].path;
+    if (p.rfind("/api/v1/namespaces/", 0) == 0 && p.find('/', 19) == std::string::npos) {
+      last_ns = i;
+    } else if (first_other == sent.size()) {
+      first_other = i;
+    }
+    if (p.find("/applications/strimzi-operator") != std::string::npos) strimzi = i;
+    if (p.find("/kafkas/") != std::string::npos) kafka = i;
+  }
+  BOOST_TEST(last_ns < first_other);
+  BOOST_TEST(strimzi < kafka);
+  BOOST_TEST(kafka < sent.size());
+  rc = run_command(cli + " status", &out);
+  BOOST_TEST(rc == 0, out);
+  BOOST_TEST(out.find("Kafka kafka/") != std::string::npos);
+  BOOST_TEST(out.find("Progressing") == std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(bootstrap_applies_only_argocd_and_the_root_application) {
+  FakeApiServer server({.token = kToken, .serve_platform_crds = true});
+  std::string out;
+  int rc = run_command(std::string(PLATFORM_BINARY_DIR) + "/bindings/cli/platformctl --kubeconfig " +
+                           server.write_kubeconfig(kToken) + " apply --bootstrap --timeout 30s",
+                       &out);
+  BOOST_TEST_REQUIRE(rc == 0, out);
+  auto sent = patches(server);
+  BOOST_TEST(!sent.empty());
+  bool root = false;
+  for (const auto& r : sent) {
+    const bool argocd = r.path == "/api/v1/namespaces/argocd" || r.path.find("/namespaces/argocd/") != std::string::npos;
+    BOOST_TEST(argocd, r.path);
+    if (r.path.find("/applications/") != std::string::npos) {
+      BOOST_TEST(r.path.find("/applications/platform-root") != std::string::npos, r.path);
+      root = true;
+    }
+  }
+  BOOST_TEST(root);
+}

@@ -57,10 +57,11 @@ PLATFORM_EXPORT Result<std::vector<Manifest>> read_manifests(const std::string& 
 
 /// The GitOps bootstrap subset: the Argo CD install (objects in the Argo CD
 /// namespace, that namespace, argoproj.io CRDs, cluster RBAC named argocd-*)
-/// and the root Application named `root_application`.
+/// and the root Application named `root_application` (render names it
+/// "<spec name>-root").
 PLATFORM_EXPORT std::vector<Manifest> select_bootstrap(const std::vector<Manifest>& manifests,
                                                        std::string_view argocd_namespace = "argocd",
-                                                       std::string_view root_application = "root");
+                                                       std::string_view root_application = "platform-root");
 
 /// How to apply.
 struct ApplyOptions {
