@@ -1,11 +1,15 @@
 // SPDX-License-Identifier: Apache-2.0
-// Applies a platform-like stream (a few infrastructure objects in waves 0-2
-// plus N tenants: Namespace + ConfigMap + ResourceQuota in wave 3) to the
-// test API server with kubectl 1.32 (apply --server-side) and with
-// platformctl apply (which also orders by wave and waits for health), each
-// against a fresh server, and prints requests/s, wall time and the ratio.
+// Applies the same stream to the test API server with kubectl 1.32 (apply
+// --server-side) and with platformctl apply (which also orders by wave and
+// waits for every wave to be healthy), each against a fresh server, and
+// prints requests/s, wall time and the ratio.
 //
-//   bench_apply [tenants=1000] [rounds=3]
+// The stream is `platformctl render` of the default spec plus N tenants
+// (mode "rendered", the default), or a synthetic one (mode "synthetic":
+// N x Namespace + ConfigMap + ResourceQuota in wave 3, a few objects in
+// waves 0-2).
+//
+//   bench_apply [tenants=1000] [rounds=3] [rendered|synthetic]
 
 #include <algorithm>
 #include <chrono>
@@ -65,7 +69,7 @@ std::string kubectl_binary() {
 }
 
 Run run(const std::string& command_prefix, const std::string& command_suffix) {
-  FakeApiServer server({.token = kToken});
+  FakeApiServer server({.token = kToken, .serve_platform_crds = true});
   std::string cmd = command_prefix + server.write_kubeconfig(kToken) + command_suffix;
   std::string out;
   auto start = std::chrono::steady_clock::now();
@@ -87,8 +91,22 @@ int main(int argc, char** argv) {
   char tmpl[] = "/tmp/bench_apply_XXXXXX";
   fs::path dir = mkdtemp(tmpl);
   fs::create_directories(dir / "home");
+  const bool rendered = !(argc > 3 && std::string(argv[3]) == "synthetic");
   const fs::path file = dir / "platform.yaml";
-  std::ofstream(file) << stream(tenants);
+  if (rendered) {
+    std::ofstream spec(dir / "spec.yaml");
+    spec << "tenants:\n";
+    for (int i = 0; i < tenants; ++i) spec << "- name: t" << i << "\n";
+    spec.close();
+    std::string out;
+    if (run_command(std::string(PLATFORM_BINARY_DIR) + "/bindings/cli/platformctl render --spec " +
+                        (dir / "spec.yaml").string() + " > " + file.string(), &out) != 0) {
+      std::cerr << "render failed: " << out << "\n";
+      return 1;
+    }
+  } else {
+    std::ofstream(file) << stream(tenants);
+  }
   std::vector<Run> kubectl, ours;
   for (int i = 0; i < rounds; ++i) {
     fs::remove_all(dir / "home" / ".kube");  // no discovery cache: each run starts cold
@@ -102,7 +120,8 @@ int main(int argc, char** argv) {
     return v[v.size() / 2];
   };
   Run k = median(kubectl), o = median(ours);
-  std::printf("stream: %d tenants, %zu objects (waves 0-3), %d round(s), median shown\n", tenants, o.patches, rounds);
+  std::printf("stream: %s, %d tenants, %zu objects (waves -1..3), %d round(s), median shown\n",
+              rendered ? "platformctl render (default spec)" : "synthetic", tenants, o.patches, rounds);
   std::printf("%-34s %8s %8s %10s %12s\n", "", "seconds", "requests", "PATCH", "requests/s");
   std::printf("%-34s %8.2f %8zu %10zu %12.0f\n", "kubectl 1.32 apply --server-side", k.seconds, k.requests, k.patches,
               k.requests / k.seconds);

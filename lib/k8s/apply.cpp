@@ -2,6 +2,7 @@
 #include "platform/k8s/apply.hpp"
 
 #include <cmath>
+#include <set>
 #include <thread>
 
 #include "k8s/apply_engine.hpp"
@@ -35,6 +36,12 @@ std::string namespace_of(const json& object) {
   auto md = object.find("metadata");
   if (md == object.end() || !md->is_object()) return {};
   return md->value("namespace", "");
+}
+
+std::string name_of(const json& object) {
+  auto md = object.find("metadata");
+  if (md == object.end() || !md->is_object()) return {};
+  return md->value("name", "");
 }
 
 void ResourceMapper::learn_crd(const json& crd) {
@@ -152,73 +159,87 @@ HttpRequest apply_request(const json& object, const ResourceType& type, const Ap
   return r;
 }
 
-Assessment wait_healthy(Client& client, const ResourceType& type, const std::string& ns, const std::string& name,
-                        std::string resource_version, std::chrono::steady_clock::time_point deadline,
-                        const ApplyOptions& options) {
+std::map<std::string, Assessment> wait_settled(Client& client, const ResourceType& type, const std::string& ns,
+                                               const std::vector<std::string>& names,
+                                               std::chrono::steady_clock::time_point deadline,
+                                               const ApplyOptions& options) {
   using clock = std::chrono::steady_clock;
-  const std::string what = type.kind + " " + (ns.empty() ? name : ns + "/" + name);
-  Assessment last{Health::kProgressing, "not assessed yet"};
-  bool watch_allowed = true;
+  std::map<std::string, Assessment> state;
+  for (const auto& n : names) state[n] = {Health::kProgressing, "not assessed yet"};
+  std::size_t open = names.size();
   auto settled = [](const Assessment& a) {
     return a.health == Health::kHealthy || a.health == Health::kDegraded || a.health == Health::kMissing;
   };
-  while (clock::now() < deadline) {
+  auto update = [&](const std::string& name, Assessment a) {
+    auto it = state.find(name);
+    if (it == state.end() || settled(it->second)) return;
+    it->second = std::move(a);
+    if (settled(it->second)) --open;
+    progress(options,
+             type.kind + " " + (ns.empty() ? name : ns + "/" + name) + ": " + std::string(to_string(it->second.health)) +
+                 " " + it->second.message + " (" + std::to_string(names.size() - open) + "/" +
+                 std::to_string(names.size()) + " settled)",
+             true);
+  };
+  // One object: select it by name so the server sends only its events.
+  const std::string selector =
+      names.size() == 1 ? "fieldSelector=" + url_encode("metadata.name=" + names.front()) + "&" : std::string();
+  const std::string what = type.plural + (ns.empty() ? "" : " in " + ns);
+  bool watch_allowed = true;
+  while (open > 0 && clock::now() < deadline) {
+    auto list = client.send(get_request(type.collection_path(ns) + (selector.empty() ? "" : "?" + selector.substr(0, selector.size() - 1)), what));
+    std::string resource_version;
+    if (list.ok()) {
+      json doc = json::parse(list->body, nullptr, false);
+      std::set<std::string> seen;
+      if (doc.is_object()) {
+        resource_version = doc.contains("metadata") ? doc["metadata"].value("resourceVersion", "") : "";
+        for (const auto& item : doc.value("items", json::array())) {
+          std::string n = name_of(item);
+          seen.insert(n);
+          update(n, assess_object(item));
+        }
+      }
+      for (const auto& n : names) {
+        if (seen.count(n) == 0) update(n, {Health::kMissing, "not found after apply"});
+      }
+    } else {
+      for (const auto& n : names) {
+        if (!settled(state[n])) state[n].message = list.status().message();
+      }
+    }
+    if (open == 0) break;
     auto remaining = std::chrono::duration_cast<std::chrono::seconds>(deadline - clock::now()).count();
     if (remaining < 1) remaining = 1;
     if (watch_allowed && !resource_version.empty()) {
-      HttpRequest w;
-      w.target = type.collection_path(ns) + "?fieldSelector=" + url_encode("metadata.name=" + name) +
-                 "&resourceVersion=" + url_encode(resource_version) + "&timeoutSeconds=" + std::to_string(remaining) +
-                 "&watch=1";
+      HttpRequest w = get_request(type.collection_path(ns) + "?" + selector + "resourceVersion=" +
+                                      url_encode(resource_version) + "&timeoutSeconds=" + std::to_string(remaining) +
+                                      "&watch=1",
+                                  what);
       w.timeout = std::chrono::seconds(remaining + 5);
-      w.what = what;
-      bool done = false;
       Status st = client.watch(w, [&](std::string_view line) {
         json ev = json::parse(line, nullptr, false);
         if (!ev.is_object()) return true;
         const std::string type_name = ev.value("type", "");
-        if (type_name == "ERROR") return false;  // e.g. 410 Gone: re-read below
+        if (type_name == "ERROR") return false;  // e.g. 410 Gone: list again
+        if (type_name == "BOOKMARK" || !ev.contains("object") || !ev["object"].contains("metadata")) return true;
         const json& obj = ev["object"];
-        if (obj.is_object() && obj.contains("metadata")) {
-          resource_version = obj["metadata"].value("resourceVersion", resource_version);
-        }
-        if (type_name == "BOOKMARK") return true;
+        std::string n = obj["metadata"].value("name", "");
         if (type_name == "DELETED") {
-          last = {Health::kMissing, "deleted while waiting"};
-          done = true;
-          return false;
+          update(n, {Health::kMissing, "deleted while waiting"});
+        } else {
+          update(n, assess_object(obj));
         }
-        last = internal::assess_object(obj);
-        progress(options, "waiting for " + what + ": " + std::string(to_string(last.health)) + " " + last.message, true);
-        done = settled(last);
-        return !done;
+        return open > 0;
       });
-      if (done) return last;
       if (!st.ok()) watch_allowed = false;  // refused or broken: poll from now on
+      continue;
     }
-    HttpRequest g;
-    g.target = type.object_path(ns, name);
-    g.what = what;
-    auto res = client.send(g);
-    if (!res.ok()) {
-      if (res.status().code() == StatusCode::kNotFound) return {Health::kMissing, res.status().message()};
-      last = {Health::kUnknown, res.status().message()};
-    } else {
-      json obj = json::parse(res->body, nullptr, false);
-      last = internal::assess_object(obj);
-      if (obj.is_object() && obj.contains("metadata")) {
-        resource_version = obj["metadata"].value("resourceVersion", resource_version);
-      }
-      if (settled(last)) return last;
-      progress(options, "waiting for " + what + ": " + std::string(to_string(last.health)) + " " + last.message, true);
-    }
-    if (!watch_allowed) {
-      auto left = deadline - clock::now();
-      if (left <= clock::duration::zero()) break;
-      std::this_thread::sleep_for(std::min<clock::duration>(options.poll_interval, left));
-    }
+    auto left = deadline - clock::now();
+    if (left <= clock::duration::zero()) break;
+    std::this_thread::sleep_for(std::min<clock::duration>(options.poll_interval, left));
   }
-  return last;
+  return state;
 }
 
 }  // namespace internal
@@ -314,27 +335,31 @@ ApplyReport apply(Client& client, const std::vector<Manifest>& manifests, const 
     if (pending.empty()) continue;
     const auto deadline = clock::now() + options.wave_timeout;
     std::vector<std::string> not_ready;
-    std::size_t healthy = stage.items.size() - pending.size();
-    for (const auto& p : pending) {
-      Assessment a = internal::wait_healthy(client, p.type, p.ns, p.name, p.rv, deadline, options);
-      ObjectOutcome& out = report.objects[p.outcome];
-      out.health = a;
-      if (a.health == Health::kHealthy) {
-        ++healthy;
-        internal::progress(options, stage.label + ": " + std::to_string(healthy) + "/" +
-                                        std::to_string(stage.items.size()) + " healthy (" + out.ref + ")",
-                           true);
-        continue;
+    // One LIST + WATCH per collection (kind and namespace) of the wave.
+    std::map<std::string, std::vector<const Pending*>> groups;
+    for (const auto& p : pending) groups[p.type.collection_path(p.ns)].push_back(&p);
+    for (const auto& [collection, group] : groups) {
+      std::vector<std::string> names;
+      for (const Pending* p : group) names.push_back(p->name);
+      auto result = internal::wait_settled(client, group.front()->type, group.front()->ns, names, deadline, options);
+      for (const Pending* p : group) {
+        const Assessment& a = result[p->name];
+        ObjectOutcome& out = report.objects[p->outcome];
+        out.health = a;
+        if (a.health == Health::kHealthy) continue;
+        if (a.health == Health::kDegraded || a.health == Health::kMissing) {
+          out.status = Status(StatusCode::kAborted, out.ref + " is " + std::string(to_string(a.health)) + ": " + a.message);
+          if (report.status.ok()) {
+            report.status = Status(StatusCode::kAborted, stage.label + " failed: " + out.ref + " is " +
+                                                             std::string(to_string(a.health)) + ": " + a.message +
+                                                             "; later waves were not applied");
+          }
+          continue;
+        }
+        not_ready.push_back(out.ref + " (" + std::string(to_string(a.health)) + ": " + a.message + ")");
+        out.status = Status(StatusCode::kDeadlineExceeded, out.ref + " not healthy in time: " + a.message);
       }
-      if (a.health == Health::kDegraded || a.health == Health::kMissing) {
-        out.status = Status(StatusCode::kAborted, out.ref + " is " + std::string(to_string(a.health)) + ": " + a.message);
-        report.status = Status(StatusCode::kAborted, stage.label + " failed: " + out.ref + " is " +
-                                                         std::string(to_string(a.health)) + ": " + a.message +
-                                                         "; later waves were not applied");
-        break;
-      }
-      not_ready.push_back(out.ref + " (" + std::string(to_string(a.health)) + ": " + a.message + ")");
-      out.status = Status(StatusCode::kDeadlineExceeded, out.ref + " not healthy in time: " + a.message);
+      if (!report.status.ok()) break;
     }
     if (!report.status.ok()) break;
     if (!not_ready.empty()) {

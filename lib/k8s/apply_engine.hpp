@@ -7,6 +7,7 @@
 #include <map>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -43,15 +44,22 @@ HttpRequest apply_request(const nlohmann::json& object, const ResourceType& type
 /// The namespace an object goes to ("" for cluster-scoped kinds).
 std::string namespace_of(const nlohmann::json& object);
 
+/// metadata.name, or "" when the object has none.
+std::string name_of(const nlohmann::json& object);
+
 /// Percent-encodes a query value.
 std::string url_encode(std::string_view s);
 
-/// Waits until the object at `type`/`ns`/`name` is Healthy (or Degraded,
-/// Missing, or the deadline passes), watching from `resource_version` and
-/// polling when watches are refused. Returns the last assessment.
-Assessment wait_healthy(Client& client, const ResourceType& type, const std::string& ns, const std::string& name,
-                        std::string resource_version, std::chrono::steady_clock::time_point deadline,
-                        const ApplyOptions& options);
+/// Waits until every named object of one collection (`type` in `ns`) is
+/// Healthy, Degraded or Missing, or the deadline passes: a LIST (for the
+/// current state and a resourceVersion), then a WATCH from it, re-listing
+/// when the stream ends; polling by LIST when the server refuses watches.
+/// One LIST and one WATCH serve a whole wave of the same kind. Returns the
+/// last assessment per name.
+std::map<std::string, Assessment> wait_settled(Client& client, const ResourceType& type, const std::string& ns,
+                                               const std::vector<std::string>& names,
+                                               std::chrono::steady_clock::time_point deadline,
+                                               const ApplyOptions& options);
 
 /// A GET of `target`; `what` names the object in messages.
 inline HttpRequest get_request(std::string target, std::string what) {

@@ -107,8 +107,12 @@ std::string label_selector(const ApplyOptions& options) {
 }
 
 int wave_of(const json& obj) {
+  auto md = obj.find("metadata");
+  if (md == obj.end() || !md->is_object()) return 0;
+  auto ann = md->find("annotations");
+  if (ann == md->end() || !ann->is_object()) return 0;
   try {
-    return std::stoi(obj["metadata"]["annotations"].value(std::string(kSyncWaveAnnotation), "0"));
+    return std::stoi(ann->value(std::string(kSyncWaveAnnotation), "0"));
   } catch (...) {
     return 0;
   }
@@ -139,7 +143,7 @@ Result<std::vector<Live>> list_owned(Client& client, const ApplyOptions& options
     json list = json::parse(res->body, nullptr, false);
     if (!list.is_object()) continue;
     for (const auto& item : list.value("items", json::array())) {
-      Live l{t, item, internal::namespace_of(item), item["metadata"].value("name", ""), wave_of(item)};
+      Live l{t, item, internal::namespace_of(item), internal::name_of(item), wave_of(item)};
       out.push_back(std::move(l));
     }
   }
@@ -156,7 +160,7 @@ Result<std::vector<std::string>> pvcs_in(Client& client, const std::string& ns) 
   std::vector<std::string> names;
   json list = json::parse(res->body, nullptr, false);
   if (list.is_object()) {
-    for (const auto& item : list.value("items", json::array())) names.push_back(item["metadata"].value("name", ""));
+    for (const auto& item : list.value("items", json::array())) names.push_back(internal::name_of(item));
   }
   return names;
 }
@@ -316,7 +320,7 @@ ApplyReport delete_tenant(Client& client, std::string_view name, const ApplyOpti
         json items = json::parse(list->body, nullptr, false);
         if (!items.is_object()) continue;
         for (const auto& item : items.value("items", json::array())) {
-          std::string n = item["metadata"].value("name", "");
+          std::string n = internal::name_of(item);
           ObjectOutcome out{t.kind + " " + ns + "/" + n, wave_of(item), "deleted", {Health::kMissing, "deleted"}, {}};
           if (!options.dry_run) out.status = delete_object(client, t, ns, n, out.ref);
           if (!out.status.ok()) {

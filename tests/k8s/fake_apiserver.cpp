@@ -582,7 +582,7 @@ struct FakeApiServer::Impl {
     for (auto& f : faults) {
       if (f.remaining <= 0) continue;
       if (!f.method.empty() && f.method != rq.method) continue;
-      if (rq.path.find(f.path_contains) == std::string::npos) continue;
+      if ((rq.path + "?" + rq.query).find(f.path_contains) == std::string::npos) continue;
       --f.remaining;
       return f.fault;
     }

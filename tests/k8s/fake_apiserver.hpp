@@ -83,7 +83,7 @@ class FakeApiServer {
 
   void serve(ServedType type);
   /// The next `count` requests whose method matches (empty: any) and whose
-  /// path contains `path_contains` get `fault`.
+  /// path (with "?query") contains `path_contains` get `fault`.
   void inject(std::string method, std::string path_contains, Fault fault, int count = 1);
   /// Scripted status for objects of `kind` after each apply that creates or changes them.
   void on_apply(std::string kind, std::vector<StatusStep> steps);
