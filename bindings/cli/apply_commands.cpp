@@ -129,38 +129,47 @@ void add_common(CLI::App* cmd, ClusterFlags& f, bool with_files) {
   cmd->add_option("--timeout", f.timeout, "How long to wait per wave (e.g. 300s, 5m)")->capture_default_str();
 }
 
-int run_apply(const GlobalOptions& g, const ClusterFlags& f) {
+// What every manifest-driven command needs: options, manifests, a client.
+struct Session {
+  k8s::ApplyOptions options;
+  Input input;
+  k8s::Client client;
+};
+
+platform::Result<Session> open_session(const GlobalOptions& g, const ClusterFlags& f) {
   auto options = apply_options(f);
-  if (!options.ok()) return report(options.status());
+  if (!options.ok()) return options.status();
   auto input = manifests_from(f);
-  if (!input.ok()) return report(input.status());
-  std::vector<k8s::Manifest>* manifests = &input->manifests;
+  if (!input.ok()) return input.status();
   if (f.bootstrap) {
-    *manifests = k8s::select_bootstrap(*manifests, input->argocd_namespace, input->root_application);
-    if (manifests->empty()) {
-      return report(platform::invalid_argument(
-          "--bootstrap found no Argo CD objects (namespace argocd, argoproj.io CRDs, root Application) in the manifests"));
+    input->manifests = k8s::select_bootstrap(input->manifests, input->argocd_namespace, input->root_application);
+    if (input->manifests.empty()) {
+      return platform::invalid_argument("--bootstrap found no Argo CD objects (namespace " + input->argocd_namespace +
+                                        ", argoproj.io CRDs, Application " + input->root_application +
+                                        ") in the manifests");
     }
   }
   auto client = connect(g);
-  if (!client.ok()) return report(client.status());
-  k8s::ApplyReport r = k8s::apply(*client, *manifests, *options);
+  if (!client.ok()) return client.status();
+  return Session{std::move(*options), std::move(*input), std::move(*client)};
+}
+
+int run_apply(const GlobalOptions& g, const ClusterFlags& f) {
+  auto s = open_session(g, f);
+  if (!s.ok()) return report(s.status());
+  k8s::ApplyReport r = k8s::apply(s->client, s->input.manifests, s->options);
   std::size_t ok = 0;
   for (const auto& o : r.objects) ok += o.status.ok() ? 1 : 0;
-  std::cout << (options->dry_run ? "server dry run: " : "") << ok << "/" << r.objects.size() << " object(s) "
-            << (options->dry_run ? "accepted" : "applied") << ", " << r.requests << " request(s), " << std::fixed
+  std::cout << (s->options.dry_run ? "server dry run: " : "") << ok << "/" << r.objects.size() << " object(s) "
+            << (s->options.dry_run ? "accepted" : "applied") << ", " << r.requests << " request(s), " << std::fixed
             << std::setprecision(2) << static_cast<double>(r.elapsed.count()) / 1000.0 << " s\n";
   return report(r.status);
 }
 
 int run_diff(const GlobalOptions& g, const ClusterFlags& f) {
-  auto options = apply_options(f);
-  if (!options.ok()) return report(options.status());
-  auto input = manifests_from(f);
-  if (!input.ok()) return report(input.status());
-  auto client = connect(g);
-  if (!client.ok()) return report(client.status());
-  auto diffs = k8s::diff(*client, input->manifests, *options);
+  auto s = open_session(g, f);
+  if (!s.ok()) return report(s.status());
+  auto diffs = k8s::diff(s->client, s->input.manifests, s->options);
   if (!diffs.ok()) return report(diffs.status());
   bool any = false;
   for (const auto& d : *diffs) {
@@ -172,21 +181,17 @@ int run_diff(const GlobalOptions& g, const ClusterFlags& f) {
 }
 
 int run_status(const GlobalOptions& g, const ClusterFlags& f) {
-  auto options = apply_options(f);
-  if (!options.ok()) return report(options.status());
-  auto input = manifests_from(f);
-  if (!input.ok()) return report(input.status());
-  auto client = connect(g);
-  if (!client.ok()) return report(client.status());
-  auto st = k8s::status(*client, input->manifests, *options);
+  auto s = open_session(g, f);
+  if (!s.ok()) return report(s.status());
+  auto st = k8s::status(s->client, s->input.manifests, s->options);
   if (!st.ok()) return report(st.status());
   bool all_healthy = true;
   std::cout << std::left << std::setw(6) << "WAVE" << std::setw(22) << "COMPONENT" << std::setw(52) << "OBJECT"
             << std::setw(13) << "HEALTH" << "MESSAGE\n";
-  for (const auto& s : *st) {
-    all_healthy = all_healthy && s.health.health == k8s::Health::kHealthy;
-    std::cout << std::setw(6) << s.wave << std::setw(22) << s.component << std::setw(52) << s.ref << std::setw(13)
-              << k8s::to_string(s.health.health) << s.health.message << "\n";
+  for (const auto& o : *st) {
+    all_healthy = all_healthy && o.health.health == k8s::Health::kHealthy;
+    std::cout << std::setw(6) << o.wave << std::setw(22) << o.component << std::setw(52) << o.ref << std::setw(13)
+              << k8s::to_string(o.health.health) << o.health.message << "\n";
   }
   return all_healthy ? kExitOk : kExitFailure;
 }
