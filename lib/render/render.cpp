@@ -9,7 +9,7 @@
 #include "platform/render/tenant.hpp"
 #include "render/builder.hpp"
 #include "render/config_files.hpp"
-#include "render/health_lua.hpp"
+#include "platform/k8s/health.hpp"
 
 // Model objects are built as aggregates from their metadata; the other
 // members start empty on purpose.
@@ -96,7 +96,9 @@ class Renderer {
     // Strimzi copies labels onto the objects it creates; label tracking would
     // make Argo CD prune them (strimzi#5690). Set before any app is onboarded.
     cm.data["application.resourceTrackingMethod"] = "annotation";
-    for (auto& [key, lua] : detail::argocd_health_checks()) cm.data[key] = lua;
+    // The same rule table decides readiness in platformctl apply, so Argo CD
+    // and a direct apply agree on when a wave is healthy.
+    for (auto& [key, lua] : k8s::argocd_health_customizations()) cm.data[key] = lua;
     add(manifest("argocd", c, wave, std::move(cm)));
 
     ConfigMap rbac{meta(s_, "argocd-rbac-cm", ns, c, wave)};
