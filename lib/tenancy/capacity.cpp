@@ -10,6 +10,7 @@
 #include "model/json.hpp"
 #include "platform/model/quantity.hpp"
 #include "platform/tenancy/tenant.hpp"
+#include "tenancy/files.hpp"
 
 namespace platform::tenancy {
 namespace {
@@ -122,37 +123,25 @@ Result<Capacity> load_capacity(const std::filesystem::path& dir, const std::stri
   const std::string ns = std::string(kTenantNamespacePrefix) + name;
   std::error_code ec;
   if (!fs::is_directory(dir, ec)) return not_found("no such manifests directory: " + dir.string());
-  std::vector<fs::path> files;
   // A render keeps a tenant in tenants/<ns>/; any other layout is searched whole.
   const fs::path own = dir / "tenants" / ns;
   const fs::path root = fs::is_directory(own, ec) ? own : dir;
-  for (auto it = fs::recursive_directory_iterator(root, ec); !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
-    const auto ext = it->path().extension();
-    if (it->is_regular_file() && (ext == ".yaml" || ext == ".yml")) files.push_back(it->path());
-  }
-  std::sort(files.begin(), files.end());
   std::optional<model::ResourceQuota> quota;
   std::optional<model::LimitRange> limits;
-  for (const auto& f : files) {
-    std::ifstream in(f, std::ios::binary);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    platform::internal::YamlParseOptions options;
-    options.source_name = f.string();
-    auto docs = platform::internal::parse_yaml_stream(ss.str(), options);
-    if (!docs.ok()) return docs.status();
-    for (const auto& d : *docs) {
-      if (!d.value.is_object()) continue;
-      const std::string kind = d.value.value("kind", "");
-      if (kind != "ResourceQuota" && kind != "LimitRange") continue;
-      const Json meta = d.value.value("metadata", Json::object());
-      if (!meta.is_object() || meta.value("namespace", "") != ns) continue;
-      auto r = model::from_json_value(d.value, &d, options);
-      if (!r.ok()) return r.status();
-      if (const auto* q = r->get_if<model::ResourceQuota>()) quota = *q;
-      if (const auto* l = r->get_if<model::LimitRange>()) limits = *l;
-    }
-  }
+  PLATFORM_RETURN_IF_ERROR(internal::for_each_document(
+      root, [&](const fs::path&, const platform::internal::YamlDocument& d,
+                const platform::internal::YamlParseOptions& options) -> Status {
+        if (!d.value.is_object()) return {};
+        const std::string kind = d.value.value("kind", "");
+        if (kind != "ResourceQuota" && kind != "LimitRange") return {};
+        const Json meta = d.value.value("metadata", Json::object());
+        if (!meta.is_object() || meta.value("namespace", "") != ns) return {};
+        auto r = model::from_json_value(d.value, &d, options);
+        if (!r.ok()) return r.status();
+        if (const auto* q = r->get_if<model::ResourceQuota>()) quota = *q;
+        if (const auto* l = r->get_if<model::LimitRange>()) limits = *l;
+        return {};
+      }));
   return from_objects(quota ? &*quota : nullptr, limits ? &*limits : nullptr, ns);
 }
 

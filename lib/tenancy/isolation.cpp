@@ -14,6 +14,7 @@
 #include "internal/yaml_json.hpp"
 #include "model/json.hpp"
 #include "platform/tenancy/tenant.hpp"
+#include "tenancy/files.hpp"
 #include "tenancy/network.hpp"
 
 namespace platform::tenancy {
@@ -556,37 +557,12 @@ void finish_view(NetworkView& view) { finish(view); }
 }  // namespace internal
 
 Result<NetworkView> load_network_view(const std::filesystem::path& path) {
-  namespace fs = std::filesystem;
-  std::error_code ec;
-  if (!fs::exists(path, ec)) return not_found("no such file or directory: " + path.string());
-  std::vector<fs::path> files;
-  if (fs::is_directory(path, ec)) {
-    for (auto it = fs::recursive_directory_iterator(path, ec); !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
-      const auto ext = it->path().extension();
-      if (it->is_regular_file() && (ext == ".yaml" || ext == ".yml")) files.push_back(it->path());
-    }
-    if (ec) return not_found("cannot read " + path.string() + ": " + ec.message());
-    std::sort(files.begin(), files.end());
-  } else {
-    files.push_back(path);
-  }
   NetworkView view;
-  for (const fs::path& f : files) {
-    const std::string base = f.filename().string();
-    if (base == "kustomization.yaml" || base == "kustomization.yml") continue;
-    std::ifstream in(f, std::ios::binary);
-    if (!in) return not_found("cannot read " + f.string());
-    std::stringstream ss;
-    ss << in.rdbuf();
-    platform::internal::YamlParseOptions options;
-    options.source_name = f.string();
-    auto docs = platform::internal::parse_yaml_stream(ss.str(), options);
-    if (!docs.ok()) return docs.status();
-    for (const auto& d : *docs) {
-      // Only NetworkPolicies go through the strict model; keep marks cheap otherwise.
-      PLATFORM_RETURN_IF_ERROR(internal::add_document(view, d.value, &d, options));
-    }
-  }
+  PLATFORM_RETURN_IF_ERROR(internal::for_each_document(
+      path, [&](const std::filesystem::path&, const platform::internal::YamlDocument& d,
+                const platform::internal::YamlParseOptions& options) {
+        return internal::add_document(view, d.value, &d, options);
+      }));
   finish(view);
   return view;
 }
@@ -671,21 +647,43 @@ bool explain(const Analyzer& a, bool egress, const Analyzer::Side& self, const A
   return false;
 }
 
-}  // namespace
+// Both ends resolved to the pods (or the address) a query is about.
+struct Ends {
+  Resolved src, dst;
+  std::vector<Analyzer::Side> sources, destinations;
+};
 
-Result<Verdict> can_reach(const NetworkView& view, const Endpoint& from, const Endpoint& to, Protocol protocol, int port) {
-  if (port < 1 || port > 65535) return invalid_argument("port " + std::to_string(port) + " is not in 1-65535");
-  Analyzer a(view);
+Result<Ends> resolve_ends(const Analyzer& a, const Endpoint& from, const Endpoint& to) {
+  Ends e;
   auto src = resolve(a, from, "source");
   if (!src.ok()) return src.status();
   auto dst = resolve(a, to, "destination");
   if (!dst.ok()) return dst.status();
   if (src->address && dst->address) return invalid_argument("both ends are external addresses; name a namespace on one side");
-  std::vector<Analyzer::Side> sources, destinations;
-  if (src->address) sources.push_back({nullptr, nullptr, &*src->address});
-  for (const Pod* p : src->pods) sources.push_back({src->ns, p, nullptr});
-  if (dst->address) destinations.push_back({nullptr, nullptr, &*dst->address});
-  for (const Pod* p : dst->pods) destinations.push_back({dst->ns, p, nullptr});
+  e.src = std::move(*src);
+  e.dst = std::move(*dst);
+  return e;
+}
+
+// Sides point into `e`, so they are made where `e` stays put.
+void add_sides(Ends& e) {
+  if (e.src.address) e.sources.push_back({nullptr, nullptr, &*e.src.address});
+  for (const Pod* p : e.src.pods) e.sources.push_back({e.src.ns, p, nullptr});
+  if (e.dst.address) e.destinations.push_back({nullptr, nullptr, &*e.dst.address});
+  for (const Pod* p : e.dst.pods) e.destinations.push_back({e.dst.ns, p, nullptr});
+}
+
+}  // namespace
+
+Result<Verdict> can_reach(const NetworkView& view, const Endpoint& from, const Endpoint& to, Protocol protocol, int port) {
+  if (port < 1 || port > 65535) return invalid_argument("port " + std::to_string(port) + " is not in 1-65535");
+  Analyzer a(view);
+  auto ends = resolve_ends(a, from, to);
+  if (!ends.ok()) return ends.status();
+  Ends& e = *ends;
+  add_sides(e);
+  const auto& sources = e.sources;
+  const auto& destinations = e.destinations;
 
   std::optional<Verdict> first;
   for (const auto& s : sources) {
@@ -710,19 +708,12 @@ Result<Verdict> can_reach(const NetworkView& view, const Endpoint& from, const E
 
 Result<PortSet> reachable_ports(const NetworkView& view, const Endpoint& from, const Endpoint& to) {
   Analyzer a(view);
-  auto src = resolve(a, from, "source");
-  if (!src.ok()) return src.status();
-  auto dst = resolve(a, to, "destination");
-  if (!dst.ok()) return dst.status();
-  if (src->address && dst->address) return invalid_argument("both ends are external addresses; name a namespace on one side");
+  auto ends = resolve_ends(a, from, to);
+  if (!ends.ok()) return ends.status();
+  add_sides(*ends);
   PortSet out;
-  std::vector<Analyzer::Side> sources, destinations;
-  if (src->address) sources.push_back({nullptr, nullptr, &*src->address});
-  for (const Pod* p : src->pods) sources.push_back({src->ns, p, nullptr});
-  if (dst->address) destinations.push_back({nullptr, nullptr, &*dst->address});
-  for (const Pod* p : dst->pods) destinations.push_back({dst->ns, p, nullptr});
-  for (const auto& s : sources) {
-    for (const auto& d : destinations) out = internal::unite(std::move(out), a.pod_ports(s, d));
+  for (const auto& s : ends->sources) {
+    for (const auto& d : ends->destinations) out = internal::unite(std::move(out), a.pod_ports(s, d));
   }
   return out;
 }

@@ -14,6 +14,7 @@
 #include "internal/yaml_json.hpp"
 #include "platform/spec/load.hpp"
 #include "platform/tenancy/tenant.hpp"
+#include "tenancy/files.hpp"
 
 namespace platform::tenancy {
 namespace {
@@ -353,35 +354,24 @@ namespace {
 // The tenant's PVCs in a rendered tree: PersistentVolumeClaims and StatefulSet
 // volumeClaimTemplates in its namespace.
 Result<std::vector<std::string>> tenant_claims(const fs::path& dir, const std::string& ns) {
-  std::error_code ec;
-  if (!fs::exists(dir, ec)) return not_found("no such manifests directory: " + dir.string());
-  std::vector<fs::path> files;
-  for (auto it = fs::recursive_directory_iterator(dir, ec); !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
-    const auto ext = it->path().extension();
-    if (it->is_regular_file() && (ext == ".yaml" || ext == ".yml")) files.push_back(it->path());
-  }
-  std::sort(files.begin(), files.end());
   std::vector<std::string> out;
-  for (const auto& f : files) {
-    auto text = read_file(f);
-    if (!text.ok()) return text.status();
-    auto docs = platform::internal::parse_yaml_stream(*text, {.source_name = f.string()});
-    if (!docs.ok()) return docs.status();
-    for (const auto& d : *docs) {
-      const Json& v = d.value;
-      if (!v.is_object()) continue;
-      const std::string kind = v.value("kind", "");
-      const Json meta = v.value("metadata", Json::object());
-      std::string doc_ns = meta.is_object() ? meta.value("namespace", "") : "";
-      if (doc_ns.empty() && f.string().find("/" + ns + "/") != std::string::npos) doc_ns = ns;
-      if (doc_ns != ns) continue;
-      const std::string name = meta.is_object() ? meta.value("name", "") : "";
-      if (kind == "PersistentVolumeClaim") out.push_back("PersistentVolumeClaim " + name + " (" + f.string() + ")");
-      if (kind == "StatefulSet" && v.contains("spec") && v["spec"].contains("volumeClaimTemplates")) {
-        out.push_back("StatefulSet " + name + " volumeClaimTemplates (" + f.string() + ")");
-      }
-    }
-  }
+  PLATFORM_RETURN_IF_ERROR(internal::for_each_document(
+      dir, [&](const fs::path& f, const platform::internal::YamlDocument& d,
+               const platform::internal::YamlParseOptions&) -> Status {
+        const Json& v = d.value;
+        if (!v.is_object()) return {};
+        const std::string kind = v.value("kind", "");
+        const Json meta = v.value("metadata", Json::object());
+        std::string doc_ns = meta.is_object() ? meta.value("namespace", "") : "";
+        if (doc_ns.empty() && f.string().find("/" + ns + "/") != std::string::npos) doc_ns = ns;
+        if (doc_ns != ns) return {};
+        const std::string name = meta.is_object() ? meta.value("name", "") : "";
+        if (kind == "PersistentVolumeClaim") out.push_back("PersistentVolumeClaim " + name + " (" + f.string() + ")");
+        if (kind == "StatefulSet" && v.contains("spec") && v["spec"].contains("volumeClaimTemplates")) {
+          out.push_back("StatefulSet " + name + " volumeClaimTemplates (" + f.string() + ")");
+        }
+        return {};
+      }));
   return out;
 }
 
