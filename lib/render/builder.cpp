@@ -3,6 +3,8 @@
 
 #include <cctype>
 
+#include "internal/yaml_json.hpp"
+
 namespace platform::render::detail {
 
 model::ObjectMeta meta(const spec::PlatformSpec& spec, std::string name, std::string ns, const std::string& component,
@@ -51,6 +53,32 @@ model::Application application(const spec::PlatformSpec& spec, const std::string
   policy.retry = model::RetryStrategy{10, model::RetryBackoff{"5s", 2, "3m"}};
   app.spec.sync_policy = std::move(policy);
   return app;
+}
+
+}  // namespace platform::render::detail
+
+namespace platform::render::detail {
+
+model::IntegrationPlatform integration_platform(const spec::PlatformSpec& spec, model::ObjectMeta metadata,
+                                                const spec::ContainerResources& resources) {
+  const auto& ck = spec.camel_k;
+  model::IntegrationPlatform ip;
+  ip.metadata = std::move(metadata);
+  ip.metadata.annotations[std::string(model::kCamelOperatorIdAnnotation)] = "camel-k";
+  ip.spec.build.build_configuration = model::BuildConfiguration{ck.build_strategy, "", "", "", "", ""};
+  ip.spec.build.runtime_provider = ck.runtime;
+  // An empty address lets the operator discover the cluster registry (KEP-1755, e.g. kind's).
+  ip.spec.build.registry = model::RegistrySpec{ck.registry_address, "", "", ck.registry_insecure};
+  model::MavenSpec maven;
+  maven.settings = model::ValueSource{model::KeySelector{ck.maven_settings_configmap, ck.maven_settings_key, {}}, {}};
+  ip.spec.build.maven = std::move(maven);
+  internal::Json traits = internal::Json::object();
+  traits["container"] = {{"requestCPU", resources.request_cpu},
+                         {"requestMemory", resources.request_memory},
+                         {"limitCPU", resources.limit_cpu},
+                         {"limitMemory", resources.limit_memory}};
+  ip.spec.traits = model::FreeForm{traits.dump()};
+  return ip;
 }
 
 }  // namespace platform::render::detail

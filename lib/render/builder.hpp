@@ -32,3 +32,14 @@ model::Application application(const spec::PlatformSpec& spec, const std::string
                                std::vector<std::string> sync_options = {});
 
 }  // namespace platform::render::detail
+
+namespace platform::render::detail {
+
+/// The Camel K IntegrationPlatform of `metadata`'s namespace: the spec's
+/// build strategy, runtime and registry, Maven settings from the ConfigMap
+/// `camel_k.maven_settings_configmap` of that same namespace, and
+/// `resources` as the default container trait of every integration.
+model::IntegrationPlatform integration_platform(const spec::PlatformSpec& spec, model::ObjectMeta metadata,
+                                                const spec::ContainerResources& resources);
+
+}  // namespace platform::render::detail

@@ -7,6 +7,7 @@
 
 #include "internal/yaml_json.hpp"
 #include "platform/render/tenant.hpp"
+#include "platform/tenancy/tenant.hpp"
 #include "render/builder.hpp"
 #include "render/config_files.hpp"
 #include "platform/k8s/health.hpp"
@@ -77,6 +78,13 @@ class Renderer {
 
   void add(Manifest m) { tree_.manifests.push_back(std::move(m)); }
 
+  // Tenant NetworkPolicies admit traffic from namespaces with this role label.
+  Namespace platform_namespace(const std::string& ns, const std::string& component, int wave) const {
+    Namespace n{meta(s_, ns, "", component, wave)};
+    n.metadata.labels[std::string(tenancy::kRoleLabel)] = std::string(tenancy::kRolePlatform);
+    return n;
+  }
+
   // A component deployed from a directory of this tree.
   void local_component(const std::string& name, int wave, const std::string& ns, const std::string& dir) {
     tree_.components.push_back(Component{name, wave, name, ns, dir, "git " + join({s_.source.path, dir}, "/")});
@@ -88,7 +96,7 @@ class Renderer {
     const std::string ns = s_.namespaces.argocd;
     const int wave = namespaces_wave();
     const char* c = "argocd";
-    add(manifest("argocd", c, wave, Namespace{meta(s_, ns, "", c, wave)}));
+    add(manifest("argocd", c, wave, platform_namespace(ns, c, wave)));
 
     ConfigMap cm{meta(s_, "argocd-cm", ns, c, wave)};
     cm.metadata.labels["app.kubernetes.io/name"] = "argocd-cm";
@@ -138,7 +146,7 @@ class Renderer {
     const char* c = "namespaces";
     for (const std::string& ns : {s_.namespaces.operators, s_.namespaces.kafka, s_.namespaces.rabbitmq,
                                   s_.namespaces.camelk, s_.namespaces.backstage}) {
-      Namespace n{meta(s_, ns, "", c, wave)};
+      Namespace n = platform_namespace(ns, c, wave);
       // Credentials are never rendered: the Secret is created outside Git
       // (sealed, Vault, or by hand), and validate knows it from this mark.
       if (ns == s_.namespaces.backstage) {
@@ -282,23 +290,7 @@ class Renderer {
     settings.data[ck.maven_settings_key] = detail::maven_settings_xml(ck);
     add(manifest(c, c, wave, std::move(settings)));
 
-    IntegrationPlatform ip{meta(s_, "camel-k", ns, c, wave)};
-    ip.metadata.annotations[std::string(kCamelOperatorIdAnnotation)] = "camel-k";
-    ip.spec.build.build_configuration = BuildConfiguration{ck.build_strategy, "", "", "", "", ""};
-    ip.spec.build.runtime_provider = ck.runtime;
-    // An empty address lets the operator discover the cluster registry (KEP-1755, e.g. kind's).
-    ip.spec.build.registry = RegistrySpec{ck.registry_address, "", "", ck.registry_insecure};
-    MavenSpec maven;
-    maven.settings = ValueSource{KeySelector{ck.maven_settings_configmap, ck.maven_settings_key, {}}, {}};
-    ip.spec.build.maven = std::move(maven);
-    const auto& res = ck.integration_resources;
-    internal::Json traits = internal::Json::object();
-    traits["container"] = {{"requestCPU", res.request_cpu},
-                           {"requestMemory", res.request_memory},
-                           {"limitCPU", res.limit_cpu},
-                           {"limitMemory", res.limit_memory}};
-    ip.spec.traits = json_value(traits);
-    add(manifest(c, c, wave, std::move(ip)));
+    add(manifest(c, c, wave, detail::integration_platform(s_, meta(s_, "camel-k", ns, c, wave), ck.integration_resources)));
     local_component(c, wave, ns, c);
   }
 

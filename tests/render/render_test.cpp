@@ -197,7 +197,7 @@ BOOST_AUTO_TEST_CASE(each_tenant_has_its_own_directory_and_application) {
   BOOST_TEST(app.metadata.annotations.at("argocd.argoproj.io/sync-wave") == "3");
   const auto& k = *find(t, "tenants/kustomization.yaml").resource.get_if<m::Kustomization>();
   BOOST_TEST((k.resources == std::vector<std::string>{"user-alice.yaml", "user-bob.yaml"}));
-  BOOST_TEST(find(t, "tenants/user-alice/kustomization.yaml").resource.get_if<m::Kustomization>()->resources.size() == 1u);
+  BOOST_TEST(find(t, "tenants/user-alice/kustomization.yaml").resource.get_if<m::Kustomization>()->resources.size() == 15u);  // Namespace, quota, limits, 7 NetworkPolicies, SA, Role, RoleBinding, Maven ConfigMap, IntegrationPlatform
   auto without = r::render(with_tenants({"alice"}), {.tenants = false}).value();
   for (const auto& mf : without.manifests) BOOST_TEST(mf.path.find("user-alice") == std::string::npos);
 }

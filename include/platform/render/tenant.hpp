@@ -20,8 +20,8 @@ namespace platform::render {
 /// The namespace of a tenant: "user-<name>".
 PLATFORM_EXPORT std::string tenant_namespace(const spec::Tenant& tenant);
 
-/// The manifests of one tenant: its directory's resources (the Namespace for
-/// now) and its Application. kustomization.yaml files are added by render().
+/// The manifests of one tenant: its directory's resources
+/// (platform::tenancy::tenant_resources()) and its Application. kustomization.yaml files are added by render().
 PLATFORM_EXPORT std::vector<Manifest> render_tenant(const spec::PlatformSpec& spec, const spec::Tenant& tenant);
 
 }  // namespace platform::render
