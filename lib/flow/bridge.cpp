@@ -59,8 +59,18 @@ struct KafkaToRabbitBridge::Impl {
   void publish(std::uint64_t id) {
     Entry& e = pending.at(id);
     ++e.attempts;
-    AmqpMessage a = kafka_to_amqp(e.record.message);
-    const std::string& rk = options.routing_key.empty() ? a.routing_key : options.routing_key;
+    AmqpMessage a;
+    if (options.routing_key.empty() || e.record.message.header("amqp.routing-key")) {
+      a = kafka_to_amqp(e.record.message);
+    } else {
+      // A fixed routing key is the destination, not the message's: say so in
+      // the amqp.routing-key header so the mapping keeps the Kafka key
+      // (kafka.key) and a way back gives the same key.
+      Message routed = e.record.message;
+      routed.headers.push_back({"amqp.routing-key", options.routing_key});
+      a = kafka_to_amqp(routed);
+    }
+    const std::string& rk = a.routing_key;
     Message body;
     body.payload = std::move(a.body);
     auto ticket = publisher->publish(options.exchange, rk, body, a.properties,

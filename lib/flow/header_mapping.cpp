@@ -550,8 +550,9 @@ Result<FieldValue> decode_field_value(std::string_view text) {
 }
 
 AmqpMessage kafka_to_amqp(const Message& message, KeySource key_source) {
-  if (auto h = message.header(kAmqpOriginal)) {
-    if (auto a = decode_amqp(*h, message.payload)) return std::move(*a);
+  // The fallback copy is always the last header.
+  if (!message.headers.empty() && message.headers.back().name == kAmqpOriginal) {
+    if (auto a = decode_amqp(message.headers.back().value, message.payload)) return std::move(*a);
   }
   AmqpMessage a = naive_k2r(message, key_source);
   if (naive_r2k(a, key_source) != message) {
@@ -561,8 +562,10 @@ AmqpMessage kafka_to_amqp(const Message& message, KeySource key_source) {
 }
 
 Message amqp_to_kafka(const AmqpMessage& message, KeySource key_source) {
-  if (const FieldValue* v = amqp::find_field(message.properties.headers, kKafkaOriginal)) {
-    if (const auto* b = v->get_if<amqp::Bytes>()) {
+  // The fallback copy is always the last entry.
+  const amqp::FieldTable& table = message.properties.headers;
+  if (!table.empty() && table.back().name == kKafkaOriginal) {
+    if (const auto* b = table.back().value.get_if<amqp::Bytes>()) {
       if (auto m = decode_message(b->data, message.body)) return std::move(*m);
     }
   }
