@@ -223,6 +223,7 @@ Result<KafkaToRabbitBridge> KafkaToRabbitBridge::create(KafkaToRabbitOptions opt
   copts.group_id = o.group_id;
   copts.topics = o.topics;
   copts.client_id = o.name;
+  copts.queued_max_kbytes = 16384;  // prefetch cap: keeps a flow's RSS well under 100 MiB
   copts.security = o.security;
   auto consumer = kafka::Consumer::create(std::move(copts));
   if (!consumer.ok()) return consumer.status();
@@ -378,7 +379,9 @@ struct RabbitToKafkaBridge::Impl {
       // Take what has arrived (up to the prefetch), then settle. Wait on the
       // socket only when there is nothing else to do.
       const bool idle = pending.empty() && retries.empty();
-      for (int i = 0; i < options.prefetch; ++i) {
+      // Settle (ack) at least every 256 deliveries, so the broker's window
+      // keeps moving.
+      for (int i = 0; i < 256; ++i) {
         auto d = consumer->consume(i > 0 ? 0ms : idle ? 100ms : (took_any ? 0ms : 1ms));
         if (!d.ok()) {
           error = d.status();

@@ -217,6 +217,7 @@ Result<Processor> Processor::create(ProcessorOptions options) {
   copts.group_id = o.group_id;
   copts.topics = o.inputs;
   copts.client_id = o.name;
+  copts.queued_max_kbytes = 16384;  // prefetch cap: keeps a flow's RSS well under 100 MiB
   copts.security = o.security;
   auto consumer = kafka::Consumer::create(std::move(copts));
   if (!consumer.ok()) return consumer.status();

@@ -72,7 +72,7 @@ struct ProcessorOptions {
   Guarantee guarantee = Guarantee::kAtLeastOnce;
   ErrorPolicy errors;
   /// Inputs processed and not yet done before run() waits (at-least-once).
-  std::size_t max_in_flight = 100000;
+  std::size_t max_in_flight = 20000;
   /// Exactly-once: commit a transaction after this many inputs...
   std::size_t transaction_messages = 1000;
   /// ...or this long after it began, whichever comes first.
