@@ -65,6 +65,7 @@ struct TransactionalLoop::State {
 
   Status abort_and_rewind(const std::string& why) {
     counters.retried.fetch_add(inputs, std::memory_order_relaxed);
+    counters.in.fetch_sub(inputs, std::memory_order_relaxed);  // they will be read again
     consumer_ctx.emit(kafka::LogLevel::kWarning, "aborting the transaction (" + why + "); rewinding " +
                                                      std::to_string(inputs) + " inputs");
     ErrorHandle err(rd_kafka_abort_transaction(producer.get(), 60000));
