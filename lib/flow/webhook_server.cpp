@@ -585,7 +585,7 @@ void Session::process() {
 
   Message m;
   m.key = std::move(key);
-  m.payload = body;  // the parser still owns its body; copying keeps the next request's parser independent
+  m.payload = std::move(parser_->get().body());  // not needed here any more
   m.timestamp_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                        std::chrono::system_clock::now().time_since_epoch())
                        .count();
@@ -629,16 +629,14 @@ void Session::on_outcome(Outcome&& o) {
   waiting_broker_ = false;
   server_->waiting.fetch_sub(1);
   if (o.status.ok()) {
-    nlohmann::json body = {{"status", "accepted"}};
+    std::string text;
     if (route_->target.broker == Target::Broker::kKafka) {
-      body["topic"] = o.topic;
-      body["partition"] = o.partition;
-      body["offset"] = o.offset;
+      // Topic names are [a-zA-Z0-9._-]: nothing to escape, no JSON document needed.
+      text = R"({"status":"accepted","topic":")" + o.topic + R"(","partition":)" + std::to_string(o.partition) +
+             R"(,"offset":)" + std::to_string(o.offset) + "}";
     } else {
-      body["exchange"] = o.exchange;
-      body["routingKey"] = o.routing_key;
+      text = nlohmann::json{{"status", "accepted"}, {"exchange", o.exchange}, {"routingKey", o.routing_key}}.dump();
     }
-    std::string text = body.dump();
     if (!idempotency_key_.empty()) server_->idempotency.complete(idempotency_key_, text);
     return respond(202, std::move(text));
   }
