@@ -262,6 +262,7 @@ struct RabbitSink::Impl {
   }
 
   void run() {
+    connect();  // so readiness reflects the broker from the start
     for (;;) {
       std::deque<std::shared_ptr<Job>> batch;
       {
