@@ -472,6 +472,17 @@ void Session::on_header(beast::error_code ec) {
     }
   }
   if (parser_->is_done()) return process();
+  auto expect = req.find(http::field::expect);
+  if (expect != req.end() && beast::iequals(expect->value(), "100-continue")) {
+    // curl sends this for bodies over 1 KiB and waits a second for it.
+    static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+    arm(server_->options.body_timeout);
+    return asio::async_write(socket_, asio::buffer(kContinue.data(), kContinue.size()),
+                             [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                               if (ec) return;
+                               self->read_body();
+                             });
+  }
   read_body();
 }
 
