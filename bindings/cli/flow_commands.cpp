@@ -11,6 +11,7 @@
 
 #include "command.hpp"
 #include "platform/flow/flow_file.hpp"
+#include "platform/flow/webhook.hpp"
 #include "platform/validate/validate.hpp"
 
 namespace platformctl {
@@ -31,6 +32,16 @@ struct RenderOptions {
 };
 
 int run_flow(const RunOptions& o) {
+  auto file = flow::load_flow_file(o.file);
+  if (!file.ok()) return report(file.status());
+  if (file->pattern == flow::Pattern::kWebhook) {
+    // The webhook serves until SIGTERM/SIGINT itself (graceful stop).
+    auto options = flow::load_webhook_flow(o.file);
+    if (!options.ok()) return report(options.status());
+    return report(flow::run_webhook(*options, {}, [](const flow::Webhook& hook) {
+      std::cout << hook.port() << std::endl;  // first line: the port, for scripts
+    }));
+  }
   // Block the stop signals before any client starts a thread, so that only
   // the signal thread below receives them.
   sigset_t stop;
@@ -38,13 +49,6 @@ int run_flow(const RunOptions& o) {
   sigaddset(&stop, SIGINT);
   sigaddset(&stop, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &stop, nullptr);
-
-  auto file = flow::load_flow_file(o.file);
-  if (!file.ok()) return report(file.status());
-  if (file->pattern == flow::Pattern::kWebhook) {
-    std::cerr << "error: flow '" << file->name << "' is a webhook: it is run by the webhook module\n";
-    return kExitBadInput;
-  }
   auto created = flow::Flow::create(*file);
   if (!created.ok()) return report(created.status());
   flow::Flow& f = *created;
