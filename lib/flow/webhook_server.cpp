@@ -566,8 +566,9 @@ void Session::process() {
     server_->kafka->send(route.target.name, m, std::move(done));
   } else {
     std::string message_id = idem != req.end() ? std::string(idem->value()) : std::string();
-    server_->rabbit->send(route.target.name, m.key, std::move(m), std::move(content_type), std::move(message_id),
-                          std::move(done));
+    std::string routing_key = m.key;  // not m.key itself: m is moved in the same call
+    server_->rabbit->send(route.target.name, routing_key, std::move(m), std::move(content_type),
+                          std::move(message_id), std::move(done));
   }
 }
 

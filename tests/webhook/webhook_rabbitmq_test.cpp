@@ -120,7 +120,7 @@ BOOST_AUTO_TEST_CASE(a_lost_connection_is_recovered_and_nothing_confirmed_is_los
   int accepted = 0;
   std::vector<int> refused;
   for (int i = 0; i < 40; ++i) {
-    if (i == 20) amqp_test::kill_connections("webhook-test-publisher");
+    if (i == 20) BOOST_TEST_REQUIRE(amqp_test::kill_connections("webhook-test-publisher") == 1);
     auto r = post(port, "/hooks/notify", "{\"n\":" + std::to_string(i) + "}");
     if (r.status == 202) ++accepted;
     else {
