@@ -218,14 +218,7 @@ Result<KafkaToRabbitBridge> KafkaToRabbitBridge::create(KafkaToRabbitOptions opt
   auto publisher = amqp::Publisher::open(std::move(popts));
   if (!publisher.ok()) return publisher.status();
   impl->publisher.emplace(std::move(*publisher));
-  kafka::ConsumerOptions copts;
-  copts.bootstrap_servers = o.bootstrap_servers;
-  copts.group_id = o.group_id;
-  copts.topics = o.topics;
-  copts.client_id = o.name;
-  copts.queued_max_kbytes = 16384;  // prefetch cap: keeps a flow's RSS well under 100 MiB
-  copts.security = o.security;
-  auto consumer = kafka::Consumer::create(std::move(copts));
+  auto consumer = internal::flow_consumer(o.name, o.bootstrap_servers, o.security, o.group_id, o.topics);
   if (!consumer.ok()) return consumer.status();
   impl->consumer.emplace(std::move(*consumer));
   return KafkaToRabbitBridge(std::move(impl));
@@ -446,12 +439,8 @@ Result<RabbitToKafkaBridge> RabbitToKafkaBridge::create(RabbitToKafkaOptions opt
     impl->dead_letter = std::move(*sink);
   }
   Impl* raw = impl.get();
-  kafka::ProducerOptions popts;
-  popts.bootstrap_servers = o.bootstrap_servers;
-  popts.client_id = o.name;
-  popts.security = o.security;
-  popts.on_delivery = [raw](const kafka::DeliveryReport& r) { raw->on_delivery(r); };
-  auto producer = kafka::Producer::create(std::move(popts));
+  auto producer = internal::flow_producer(o.name, o.bootstrap_servers, o.security,
+                                         [raw](const kafka::DeliveryReport& r) { raw->on_delivery(r); });
   if (!producer.ok()) return producer.status();
   impl->producer.emplace(std::move(*producer));
   amqp::ConsumerOptions copts;

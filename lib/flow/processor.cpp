@@ -212,22 +212,11 @@ Result<Processor> Processor::create(ProcessorOptions options) {
   impl->free_list.reserve(o.max_in_flight);
   for (std::size_t i = o.max_in_flight; i-- > 0;) impl->free_list.push_back(static_cast<std::uint32_t>(i));
   Impl* raw = impl.get();
-  kafka::ConsumerOptions copts;
-  copts.bootstrap_servers = o.bootstrap_servers;
-  copts.group_id = o.group_id;
-  copts.topics = o.inputs;
-  copts.client_id = o.name;
-  copts.queued_max_kbytes = 16384;  // prefetch cap: keeps a flow's RSS well under 100 MiB
-  copts.security = o.security;
-  auto consumer = kafka::Consumer::create(std::move(copts));
+  auto consumer = internal::flow_consumer(o.name, o.bootstrap_servers, o.security, o.group_id, o.inputs);
   if (!consumer.ok()) return consumer.status();
   impl->consumer.emplace(std::move(*consumer));
-  kafka::ProducerOptions popts;
-  popts.bootstrap_servers = o.bootstrap_servers;
-  popts.client_id = o.name;
-  popts.security = o.security;
-  popts.on_delivery = [raw](const kafka::DeliveryReport& r) { raw->on_delivery(r); };
-  auto producer = kafka::Producer::create(std::move(popts));
+  auto producer = internal::flow_producer(o.name, o.bootstrap_servers, o.security,
+                                         [raw](const kafka::DeliveryReport& r) { raw->on_delivery(r); });
   if (!producer.ok()) return producer.status();
   impl->producer.emplace(std::move(*producer));
   return Processor(std::move(impl));

@@ -221,11 +221,7 @@ Result<std::unique_ptr<DeadLetterSink>> DeadLetterSink::open(const std::string& 
     auto t = kafka_target(*e);
     if (!t.ok()) return t.status();
     if (t->topics.size() != 1) return invalid_argument("dead-letter endpoint '" + uri + "' must name one topic");
-    kafka::ProducerOptions options;
-    options.bootstrap_servers = kafka_bootstrap;
-    options.client_id = flow + "-dlq";
-    options.security = security;
-    auto p = kafka::Producer::create(std::move(options));
+    auto p = flow_producer(flow + "-dlq", kafka_bootstrap, security, {});
     if (!p.ok()) return p.status();
     sink = std::make_unique<KafkaDeadLetter>(t->topics[0], std::move(*p));
   } else if (e->scheme == "rabbitmq" || e->scheme == "spring-rabbitmq") {
@@ -280,6 +276,30 @@ void propagate_trace(const Message& input, Message& output) {
     auto v = input.header(name);
     if (v && !output.header(name)) output.headers.push_back({std::string(name), std::string(*v)});
   }
+}
+
+Result<kafka::Consumer> flow_consumer(const std::string& name, const std::string& bootstrap,
+                                      const kafka::SecurityOptions& security, const std::string& group,
+                                      const std::vector<std::string>& topics) {
+  kafka::ConsumerOptions o;
+  o.bootstrap_servers = bootstrap;
+  o.group_id = group;
+  o.topics = topics;
+  o.client_id = name;
+  o.queued_max_kbytes = 16384;
+  o.security = security;
+  return kafka::Consumer::create(std::move(o));
+}
+
+Result<kafka::Producer> flow_producer(const std::string& name, const std::string& bootstrap,
+                                      const kafka::SecurityOptions& security,
+                                      std::function<void(const kafka::DeliveryReport&)> on_delivery) {
+  kafka::ProducerOptions o;
+  o.bootstrap_servers = bootstrap;
+  o.client_id = name;
+  o.security = security;
+  o.on_delivery = std::move(on_delivery);
+  return kafka::Producer::create(std::move(o));
 }
 
 amqp::ConnectionOptions named(amqp::ConnectionOptions options, const std::string& suffix) {

@@ -15,6 +15,8 @@
 #include "platform/flow/common.hpp"
 #include "platform/flow/endpoint.hpp"
 #include "platform/kafka/common.hpp"
+#include "platform/kafka/consumer.hpp"
+#include "platform/kafka/producer.hpp"
 #include "platform/message.hpp"
 #include "platform/status.hpp"
 
@@ -131,6 +133,15 @@ class RunClock {
 /// Copies `traceparent`/`tracestate`/`baggage` from `input` into `output`
 /// when it has none of its own.
 void propagate_trace(const Message& input, Message& output);
+
+/// A flow's Kafka consumer (processed-offset commits, prefetch capped at
+/// 16 MiB so a flow stays well under 100 MiB) and producer.
+Result<kafka::Consumer> flow_consumer(const std::string& name, const std::string& bootstrap,
+                                      const kafka::SecurityOptions& security, const std::string& group,
+                                      const std::vector<std::string>& topics);
+Result<kafka::Producer> flow_producer(const std::string& name, const std::string& bootstrap,
+                                      const kafka::SecurityOptions& security,
+                                      std::function<void(const kafka::DeliveryReport&)> on_delivery);
 
 /// `options.connection_name` with a suffix, so a flow's connections can be
 /// found (rabbitmqctl list_connections client_properties).
