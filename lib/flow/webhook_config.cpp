@@ -397,28 +397,25 @@ class FlowReader {
     return it->get<long long>();
   }
 
-  std::optional<std::size_t> quantity(const Json& obj, const char* key, const std::string& p) {
+  // A value written as text with a unit ("1Mi", "10s"), read by `parse`.
+  template <typename Parse>
+  auto with_unit(const Json& obj, const char* key, const std::string& p, Parse parse)
+      -> std::optional<std::remove_cvref_t<decltype(*parse(std::string_view{}))>> {
     auto it = obj.find(key);
     if (it == obj.end() || it->is_null()) return std::nullopt;
     std::string text = it->is_string() ? it->get<std::string>() : it->dump();
-    auto q = parse_quantity(text);
-    if (!q.ok()) {
-      problem(p + "/" + key, std::string(key) + ": " + q.status().message());
+    auto v = parse(text);
+    if (!v.ok()) {
+      problem(p + "/" + key, std::string(key) + ": " + v.status().message());
       return std::nullopt;
     }
-    return *q;
+    return *v;
   }
-
+  std::optional<std::size_t> quantity(const Json& obj, const char* key, const std::string& p) {
+    return with_unit(obj, key, p, parse_quantity);
+  }
   std::optional<std::chrono::milliseconds> duration(const Json& obj, const char* key, const std::string& p) {
-    auto it = obj.find(key);
-    if (it == obj.end() || it->is_null()) return std::nullopt;
-    std::string text = it->is_string() ? it->get<std::string>() : it->dump();
-    auto d = parse_duration(text);
-    if (!d.ok()) {
-      problem(p + "/" + key, std::string(key) + ": " + d.status().message());
-      return std::nullopt;
-    }
-    return *d;
+    return with_unit(obj, key, p, parse_duration);
   }
 
   const internal::YamlDocument& doc_;

@@ -144,10 +144,10 @@ class Session : public std::enable_shared_from_this<Session> {
   void stop_when_idle();
   // Deadline passed: answer a request still waiting for the broker with 503.
   void cut_off();
+  // Closes the socket now (pending operations end with an error).
+  void close();
 
  private:
-  using Response = http::response<http::string_body>;
-
   void read_header();
   void on_header(beast::error_code ec);
   void read_body();
@@ -169,11 +169,26 @@ class Session : public std::enable_shared_from_this<Session> {
   void serve_own_path(const std::string& path);
   int match_route(std::string_view path, http::verb method, std::string& allow);
 
-  beast::tcp_stream stream_;
+  tcp::socket socket_;
+  // When the current read or write must be done (steady clock, ns; 0 = no
+  // limit). Checked by the server's sweep instead of a timer per operation:
+  // re-arming an Asio timer three times per request costs more than the
+  // request itself on a keep-alive connection.
+  std::atomic<std::int64_t> deadline_{0};
+  void arm(std::chrono::milliseconds limit) {
+    deadline_.store((Clock::now() + limit).time_since_epoch().count(), std::memory_order_relaxed);
+  }
+  void disarm() { deadline_.store(0, std::memory_order_relaxed); }
+
+ public:
+  // Called by the sweep: closes the connection if its deadline passed.
+  void expire_if_late(Clock::time_point now);
+
+ private:
   std::shared_ptr<Server> server_;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
-  Response res_;
+  std::string out_;  // the answer being written
   std::array<char, 4096> drain_{};
   std::size_t drained_ = 0;
   Clock::time_point started_{};
@@ -195,11 +210,13 @@ class Session : public std::enable_shared_from_this<Session> {
 
 struct Server : std::enable_shared_from_this<Server> {
   WebhookOptions options;
-  asio::io_context io;
+  // The concurrency hint lets a single I/O thread skip the scheduler's locking.
+  asio::io_context io{options.threads};
   // Keeps the I/O threads running while every connection waits for a broker
   // (no socket operation pending): acknowledgements are posted to them.
   asio::executor_work_guard<asio::io_context::executor_type> work{io.get_executor()};
   tcp::acceptor acceptor{io};
+  asio::steady_timer sweeper{io};
   std::vector<Route> routes;
   std::vector<std::unique_ptr<RouteMetrics>> metrics;  // routes, then own paths, then unmatched
   std::unique_ptr<KafkaSink> kafka;
@@ -241,7 +258,10 @@ struct Server : std::enable_shared_from_this<Server> {
   }
 
   void accept() {
-    acceptor.async_accept(asio::make_strand(io), [self = shared_from_this()](beast::error_code ec, tcp::socket s) {
+    // One I/O thread: handlers never run concurrently, a strand would only add cost.
+    auto executor = options.threads == 1 ? asio::any_io_executor(io.get_executor())
+                                         : asio::any_io_executor(asio::make_strand(io));
+    acceptor.async_accept(executor, [self = shared_from_this()](beast::error_code ec, tcp::socket s) {
       if (ec) {
         if (ec == asio::error::operation_aborted || !self->acceptor.is_open()) return;
         // EMFILE and friends: keep serving the connections we have.
@@ -271,6 +291,18 @@ struct Server : std::enable_shared_from_this<Server> {
     std::make_shared<Session>(std::move(s), shared_from_this())->start();
   }
 
+  // Header, body and write timeouts: every 100 ms, close connections whose
+  // current operation is late (so a timeout fires 0-100 ms after its limit).
+  void sweep() {
+    sweeper.expires_after(std::chrono::milliseconds(100));
+    sweeper.async_wait([self = shared_from_this()](beast::error_code ec) {
+      if (ec) return;
+      auto now = Clock::now();
+      for (auto& s : self->live_sessions()) s->expire_if_late(now);
+      self->sweep();
+    });
+  }
+
   std::vector<std::shared_ptr<Session>> live_sessions() {
     std::vector<std::shared_ptr<Session>> out;
     std::lock_guard lock(sessions_mu);
@@ -284,7 +316,7 @@ struct Server : std::enable_shared_from_this<Server> {
 };
 
 Session::Session(tcp::socket socket, std::shared_ptr<Server> server)
-    : stream_(std::move(socket)), server_(std::move(server)) {
+    : socket_(std::move(socket)), server_(std::move(server)) {
   server_->connections.fetch_add(1);
 }
 
@@ -300,21 +332,41 @@ void Session::start() {
     std::lock_guard lock(server_->sessions_mu);
     server_->sessions.emplace(this, weak_from_this());
   }
-  asio::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->read_header(); });
+  asio::dispatch(socket_.get_executor(), [self = shared_from_this()] { self->read_header(); });
+}
+
+void Session::expire_if_late(Clock::time_point now) {
+  auto d = deadline_.load(std::memory_order_relaxed);
+  if (d == 0 || now.time_since_epoch().count() < d) return;
+  asio::post(socket_.get_executor(), [self = shared_from_this()] {
+    auto d2 = self->deadline_.load(std::memory_order_relaxed);
+    if (d2 == 0 || Clock::now().time_since_epoch().count() < d2) return;  // re-armed meanwhile
+    self->disarm();
+    beast::error_code ignored;
+    self->socket_.shutdown(tcp::socket::shutdown_both, ignored);
+    self->socket_.close(ignored);
+  });
+}
+
+void Session::close() {
+  asio::post(socket_.get_executor(), [self = shared_from_this()] {
+    beast::error_code ignored;
+    self->socket_.close(ignored);
+  });
 }
 
 void Session::stop_when_idle() {
-  asio::post(stream_.get_executor(), [self = shared_from_this()] {
+  asio::post(socket_.get_executor(), [self = shared_from_this()] {
     if (self->reading_header_ && self->buffer_.size() == 0) {
       beast::error_code ignored;
-      self->stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
-      self->stream_.cancel();
+      self->socket_.shutdown(tcp::socket::shutdown_both, ignored);
+      self->socket_.cancel(ignored);
     }
   });
 }
 
 void Session::cut_off() {
-  asio::post(stream_.get_executor(), [self = shared_from_this()] {
+  asio::post(socket_.get_executor(), [self = shared_from_this()] {
     if (self->waiting_broker_ && !self->answered_) {
       self->waiting_broker_ = false;
       self->server_->waiting.fetch_sub(1);
@@ -328,7 +380,7 @@ void Session::cut_off() {
 void Session::read_header() {
   if (server_->stopping && buffer_.size() == 0) {
     beast::error_code ignored;
-    stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
+    socket_.shutdown(tcp::socket::shutdown_both, ignored);
     return;
   }
   parser_.emplace();
@@ -340,8 +392,8 @@ void Session::read_header() {
   deferred_.reset();
   answered_ = false;
   reading_header_ = true;
-  stream_.expires_after(server_->options.header_timeout);
-  http::async_read_header(stream_, buffer_, *parser_,
+  arm(server_->options.header_timeout);
+  http::async_read_header(socket_, buffer_, *parser_,
                           [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_header(ec); });
 }
 
@@ -370,7 +422,7 @@ void Session::on_header(beast::error_code ec) {
   if (ec && ec != http::error::body_limit) {
     // Closed, timed out (slow or idle client) or garbage: drop the connection.
     beast::error_code ignored;
-    stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
+    socket_.shutdown(tcp::socket::shutdown_both, ignored);
     return;
   }
   started_ = Clock::now();
@@ -424,8 +476,8 @@ void Session::on_header(beast::error_code ec) {
 }
 
 void Session::read_body() {
-  stream_.expires_after(server_->options.body_timeout);
-  http::async_read(stream_, buffer_, *parser_,
+  arm(server_->options.body_timeout);
+  http::async_read(socket_, buffer_, *parser_,
                    [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_body(ec); });
 }
 
@@ -438,7 +490,7 @@ void Session::on_body(beast::error_code ec) {
     // Closed, or too slow (the stream's timer closed the socket): nothing
     // can be answered.
     beast::error_code ignored;
-    stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
+    socket_.shutdown(tcp::socket::shutdown_both, ignored);
     return;
   }
   if (deferred_) {
@@ -457,7 +509,7 @@ void Session::reject(unsigned status, std::string message, std::vector<std::pair
 }
 
 void Session::process() {
-  stream_.expires_never();
+  disarm();
   const auto& req = parser_->get();
   const std::string& body = req.body();
   const Route& route = *route_;
@@ -533,7 +585,7 @@ void Session::process() {
 
   Message m;
   m.key = std::move(key);
-  m.payload = body;  // the parser still owns its body; copying keeps the next request's parser independent
+  m.payload = std::move(parser_->get().body());  // not needed here any more
   m.timestamp_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                        std::chrono::system_clock::now().time_since_epoch())
                        .count();
@@ -558,7 +610,7 @@ void Session::process() {
   ++request_id_;
   // The outcome arrives on a sink's thread; hop back onto this connection's strand.
   auto done = [self = shared_from_this(), id = request_id_](Outcome&& o) {
-    asio::post(self->stream_.get_executor(), [self, id, o = std::move(o)]() mutable {
+    asio::post(self->socket_.get_executor(), [self, id, o = std::move(o)]() mutable {
       if (id == self->request_id_) self->on_outcome(std::move(o));
     });
   };
@@ -577,16 +629,14 @@ void Session::on_outcome(Outcome&& o) {
   waiting_broker_ = false;
   server_->waiting.fetch_sub(1);
   if (o.status.ok()) {
-    nlohmann::json body = {{"status", "accepted"}};
+    std::string text;
     if (route_->target.broker == Target::Broker::kKafka) {
-      body["topic"] = o.topic;
-      body["partition"] = o.partition;
-      body["offset"] = o.offset;
+      // Topic names are [a-zA-Z0-9._-]: nothing to escape, no JSON document needed.
+      text = R"({"status":"accepted","topic":")" + o.topic + R"(","partition":)" + std::to_string(o.partition) +
+             R"(,"offset":)" + std::to_string(o.offset) + "}";
     } else {
-      body["exchange"] = o.exchange;
-      body["routingKey"] = o.routing_key;
+      text = nlohmann::json{{"status", "accepted"}, {"exchange", o.exchange}, {"routingKey", o.routing_key}}.dump();
     }
-    std::string text = body.dump();
     if (!idempotency_key_.empty()) server_->idempotency.complete(idempotency_key_, text);
     return respond(202, std::move(text));
   }
@@ -616,19 +666,41 @@ void Session::respond(unsigned status, std::string body, std::vector<std::pair<s
   answered_ = true;
   const auto& req = parser_->get();
   close = close || !req.keep_alive() || server_->stopping;
-  res_ = Response(static_cast<http::status>(status), req.version() == 10 ? 10 : 11);
-  res_.set(http::field::content_type, "application/json");
-  for (auto& [name, value] : headers) res_.set(name, value);
-  if (!body.empty() && res_[http::field::content_type] == "application/json") body += '\n';
-  res_.body() = std::move(body);
-  res_.keep_alive(!close);
-  res_.prepare_payload();
+  // The answer is formatted by hand into a buffer the connection reuses: no
+  // per-response field allocations (Beast's fields allocate one node each).
+  std::string_view content_type = "application/json";
+  for (const auto& [name, value] : headers) {
+    if (beast::iequals(name, "Content-Type")) content_type = value;
+  }
+  const bool json = content_type == "application/json";
+  out_.clear();
+  out_ += req.version() == 10 ? "HTTP/1.0 " : "HTTP/1.1 ";
+  out_ += std::to_string(status);
+  out_ += ' ';
+  auto reason = http::obsolete_reason(static_cast<http::status>(status));
+  out_.append(reason.data(), reason.size());
+  out_ += "\r\nContent-Type: ";
+  out_ += content_type;
+  for (const auto& [name, value] : headers) {
+    if (beast::iequals(name, "Content-Type")) continue;
+    out_ += "\r\n";
+    out_ += name;
+    out_ += ": ";
+    out_ += value;
+  }
+  out_ += "\r\nContent-Length: ";
+  out_ += std::to_string(body.size() + (json && !body.empty() ? 1 : 0));
+  if (close) out_ += "\r\nConnection: close";
+  else if (req.version() == 10) out_ += "\r\nConnection: keep-alive";
+  out_ += "\r\n\r\n";
+  out_ += body;
+  if (json && !body.empty()) out_ += '\n';
   if (metrics_ != nullptr) metrics_->observe(status, Clock::now() - started_);
   server_->requests.fetch_add(1, std::memory_order_relaxed);
   if (status == 202) server_->accepted.fetch_add(1, std::memory_order_relaxed);
   if (status == 503) server_->unavailable_count.fetch_add(1, std::memory_order_relaxed);
-  stream_.expires_after(server_->options.body_timeout);
-  http::async_write(stream_, res_, [self = shared_from_this(), close](beast::error_code ec, std::size_t) {
+  arm(server_->options.body_timeout);
+  asio::async_write(socket_, asio::buffer(out_), [self = shared_from_this(), close](beast::error_code ec, std::size_t) {
     self->on_written(close, ec);
   });
 }
@@ -642,7 +714,7 @@ void Session::on_written(bool close, beast::error_code ec) {
   if (!close) return read_header();
   if (parser_->is_done()) {
     beast::error_code ignored;
-    stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
+    socket_.shutdown(tcp::socket::shutdown_both, ignored);
     return;
   }
   linger_close();
@@ -655,13 +727,13 @@ void Session::on_written(bool close, beast::error_code ec) {
 // lingering_close.
 void Session::linger_close() {
   beast::error_code ignored;
-  stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
-  stream_.expires_after(std::chrono::seconds(2));
-  stream_.async_read_some(asio::buffer(drain_), [self = shared_from_this()](beast::error_code ec, std::size_t n) {
+  socket_.shutdown(tcp::socket::shutdown_send, ignored);
+  arm(std::chrono::seconds(2));
+  socket_.async_read_some(asio::buffer(drain_), [self = shared_from_this()](beast::error_code ec, std::size_t n) {
     self->drained_ += n;
     if (ec || self->drained_ > (256u << 10)) {
       beast::error_code ignored2;
-      self->stream_.socket().close(ignored2);
+      self->socket_.close(ignored2);
       return;
     }
     self->linger_close();
@@ -796,6 +868,7 @@ Result<Webhook> Webhook::start(WebhookOptions options) {
                        " (is another process using the port? choose another with http.port or --port)");
   }
   server->accept();
+  server->sweep();
   auto impl = std::make_unique<Impl>();
   impl->server = server;
   for (int i = 0; i < o.threads; ++i) {
@@ -870,7 +943,19 @@ Status Webhook::stop(std::chrono::milliseconds deadline) {
   if (s.kafka) flushed = s.kafka->flush(std::max(std::chrono::milliseconds(100),
                                                  std::chrono::duration_cast<std::chrono::milliseconds>(until - Clock::now())));
   if (s.rabbit) s.rabbit->close(std::chrono::milliseconds(100));
+  // Destroy the sinks here, on the caller's thread: their last callbacks hold
+  // connections, which hold the server; dropping the last of those on the
+  // producer's own delivery thread would destroy the producer from inside it.
+  s.kafka.reset();
+  s.rabbit.reset();
+  // Close every connection and let the I/O threads run out of work, so no
+  // queued handler keeps a connection (and through it the server) alive.
+  asio::post(s.io, [server = impl_->server] {
+    server->sweeper.cancel();
+    for (auto& session : server->live_sessions()) session->close();
+  });
   s.work.reset();
+  for (int i = 0; i < 100 && !s.io.stopped(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
   s.io.stop();
   for (auto& t : impl_->threads) t.join();
   impl_->threads.clear();

@@ -11,6 +11,9 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
+#include <sys/socket.h>
+#include <sys/time.h>
+
 #include <chrono>
 #include <map>
 #include <utility>  // Boost 1.74 asio uses std::exchange without including it
@@ -48,6 +51,9 @@ class Client {
   explicit Client(std::uint16_t port) : socket_(io_) {
     socket_.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port));
     socket_.set_option(tcp::no_delay(true));
+    // A server that never answers fails the test instead of hanging it.
+    timeval limit{20, 0};
+    ::setsockopt(socket_.native_handle(), SOL_SOCKET, SO_RCVTIMEO, &limit, sizeof limit);
   }
 
   Reply request(http::verb method, const std::string& target, const std::string& body = "",
