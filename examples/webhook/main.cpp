@@ -17,6 +17,7 @@
 
 #include "platform/flow/webhook.hpp"
 #include "platform/kafka/consumer.hpp"
+#include "platform/kafka/embedded_cluster.hpp"
 
 namespace flow = platform::flow;
 namespace http = boost::beast::http;
@@ -39,9 +40,14 @@ int post(std::uint16_t port, const std::string& path, const std::string& body) {
 }
 
 int main() try {
+  // The embedded Kafka (seed topics), held for the whole program: it lives
+  // while someone holds it, and the webhook releases it when it stops.
+  auto kafka = platform::kafka::EmbeddedCluster::shared().value();
+
   // The same route as examples/flows/webhook-to-events.yaml: JSON orders to
-  // "events", keyed by their "id". No bootstrap servers: the embedded Kafka.
+  // "events", keyed by their "id".
   flow::WebhookOptions options;
+  options.kafka_bootstrap_servers = kafka->bootstrap_servers();
   options.address = "127.0.0.1";
   options.port = 0;  // any free port
   options.routes = {{.path = "/webhooks/orders", .to = "kafka:events?key=json:/id",
@@ -56,7 +62,9 @@ int main() try {
   hook.stop(std::chrono::seconds(5));
 
   // Read them back from "events".
-  auto consumer = platform::kafka::Consumer::create({.group_id = "example-webhook", .topics = {"events"}}).value();
+  auto consumer = platform::kafka::Consumer::create(
+                      {.bootstrap_servers = kafka->bootstrap_servers(), .group_id = "example-webhook", .topics = {"events"}})
+                      .value();
   std::set<std::string> keys;
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
   while (keys.size() < 2 && std::chrono::steady_clock::now() < deadline) {
