@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "internal/text.hpp"
 #include "platform/flow/demo.hpp"
 
 namespace platform::flow {
@@ -28,19 +29,25 @@ std::string lag_text(std::int64_t lag) { return lag < 0 ? "-" : std::to_string(l
 
 std::string ms(double v) { return v >= 100 ? fmt("%.0f", v) : fmt("%.1f", v); }
 
-std::string html_escape(std::string_view s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      default: out += c;
-    }
-  }
-  return out;
+struct SummaryRow {
+  std::string what, where, value;
+};
+
+// The summary's rows, shared by the text table and the HTML report.
+std::vector<SummaryRow> summary_rows(const DemoReport& r) {
+  std::vector<SummaryRow> rows{{"sent", "HTTP POST /webhooks/orders", std::to_string(r.sent)}};
+  for (const auto& st : r.stages) rows.push_back({"delivered by " + st.name, st.route, std::to_string(st.delivered)});
+  rows.push_back({"read from notifications", "records, duplicates included", std::to_string(r.received)});
+  rows.push_back({"rejected", "never accepted by the webhook", std::to_string(r.rejected)});
+  rows.push_back({"duplicates", "read more than once from notifications", std::to_string(r.duplicates)});
+  rows.push_back({"lost", "sent, never reached notifications", std::to_string(r.lost)});
+  rows.push_back({"end-to-end latency p50", "POST sent -> read from notifications", ms(r.e2e_p50_ms) + " ms"});
+  rows.push_back({"end-to-end latency p99", "", ms(r.e2e_p99_ms) + " ms"});
+  rows.push_back({"end-to-end latency max", "", ms(r.e2e_max_ms) + " ms"});
+  return rows;
 }
+
+std::string html_escape(std::string_view s) { return internal::markup_escape(s); }
 
 // A round upper bound for an axis: 1, 2 or 5 times a power of ten.
 double nice_max(double v) {
@@ -148,15 +155,7 @@ std::string summary_table(const DemoReport& r) {
   auto row = [&](const std::string& what, const std::string& where, const std::string& value) {
     o << "  " << pad(what, 31) << pad(where, 46) << pad(value, 10, true) << "\n";
   };
-  row("sent", "HTTP POST /webhooks/orders", std::to_string(r.sent));
-  for (const auto& st : r.stages) row("delivered by " + st.name, st.route, std::to_string(st.delivered));
-  row("read from notifications", "records, duplicates included", std::to_string(r.received));
-  row("rejected", "never accepted by the webhook", std::to_string(r.rejected));
-  row("duplicates", "", std::to_string(r.duplicates));
-  row("lost", "sent, never reached notifications", std::to_string(r.lost));
-  row("end-to-end latency p50", "", ms(r.e2e_p50_ms) + " ms");
-  row("end-to-end latency p99", "", ms(r.e2e_p99_ms) + " ms");
-  row("end-to-end latency max", "", ms(r.e2e_max_ms) + " ms");
+  for (const auto& row_ : summary_rows(r)) row(row_.what, row_.where, row_.value);
   for (const auto& e : r.errors) o << "  error: " << e << "\n";
   o << "result: lost " << r.lost << ", duplicates " << r.duplicates << ", rejected " << r.rejected << ": "
     << (r.ok() ? "ok" : "FAILED") << "\n";
@@ -202,14 +201,7 @@ std::string to_html(const DemoReport& r) {
     o << "<tr><td>" << html_escape(a) << "</td><td>" << html_escape(b) << "</td><td class=\"n\">" << html_escape(c)
       << "</td></tr>\n";
   };
-  row("sent", "HTTP POST /webhooks/orders", std::to_string(r.sent));
-  for (const auto& st : r.stages) row("delivered by " + st.name, st.route, std::to_string(st.delivered));
-  row("rejected", "never accepted by the webhook", std::to_string(r.rejected));
-  row("duplicates", "read more than once from notifications", std::to_string(r.duplicates));
-  row("lost", "sent, never reached notifications", std::to_string(r.lost));
-  row("end-to-end p50", "POST sent -> read from notifications", ms(r.e2e_p50_ms) + " ms");
-  row("end-to-end p99", "", ms(r.e2e_p99_ms) + " ms");
-  row("end-to-end max", "", ms(r.e2e_max_ms) + " ms");
+  for (const auto& row_ : summary_rows(r)) row(row_.what, row_.where, row_.value);
   o << "</table>\n";
   for (const auto& e : r.errors) o << "<p class=\"error\">error: " << html_escape(e) << "</p>\n";
   o << svg_chart("throughput", "Throughput per stage", "messages/s", throughput);
