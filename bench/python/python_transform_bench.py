@@ -54,7 +54,7 @@ def main():
     }
     payloads = [json.dumps({"type": "order.created" if i % 2 == 0 else "order.paid",
                             "order": {"id": f"o{i}", "customer": "c", "total": i}}) for i in range(N)]
-    with lp.EmbeddedKafka(brokers=1) as kafka:
+    with lp.EmbeddedKafka(brokers=2) as kafka:   # the seed topics have 2 replicas
         rates = {name: [] for name in sides}
         for r in range(ROUNDS):
             for name, process in sides.items():

@@ -356,7 +356,12 @@ void bind_kafka(py::module_& m) {
       .def_readonly("message", &Record::message, "key, payload, headers, timestamp_ms.")
       .def_property_readonly("key", [](const Record& r) { return py::bytes(r.message.key); })
       .def_property_readonly("payload", [](const Record& r) { return py::bytes(r.message.payload); })
-      .def_property_readonly("headers", [](const Record& r) { return py::cast(r.message).attr("headers"); })
+      .def_property_readonly("headers",
+                             [](const Record& r) {
+                               // Keep the Message object alive: an attr accessor alone would dangle.
+                               const py::object message = py::cast(r.message);
+                               return py::object(message.attr("headers"));
+                             })
       .def("__repr__", [](const Record& r) {
         return "KafkaRecord('" + r.topic + "', partition=" + std::to_string(r.partition) +
                ", offset=" + std::to_string(r.offset) + ", key=" + std::string(py::repr(py::bytes(r.message.key))) +

@@ -6,13 +6,47 @@
 // unwrapped with .value(), whose platform::Error bind_core() translates into
 // the libplatform exception class of its status code.
 
+#include <pybind11/chrono.h>
 #include <pybind11/pybind11.h>
 
+#include <chrono>
 #include <memory>
 #include <optional>
 #include <string>
 
 #include "platform/status.hpp"
+
+namespace pybind11::detail {
+
+/// Durations from Python: a datetime.timedelta or a number of seconds, int or
+/// float (pybind11's own caster takes only timedelta and float, so
+/// `timeout=30` would be a TypeError). Every binding file includes this
+/// header, so all of them see the same caster.
+template <class Duration>
+class seconds_or_timedelta_caster : public duration_caster<Duration> {
+ public:
+  bool load(handle src, bool convert) {
+    if (src && PyLong_Check(src.ptr()) && !PyBool_Check(src.ptr())) {
+      const double seconds = PyLong_AsDouble(src.ptr());
+      if (seconds == -1.0 && PyErr_Occurred()) {
+        PyErr_Clear();
+        return false;
+      }
+      this->value = std::chrono::duration_cast<Duration>(std::chrono::duration<double>(seconds));
+      return true;
+    }
+    return duration_caster<Duration>::load(src, convert);
+  }
+};
+
+/// std::chrono::milliseconds from a timedelta or seconds.
+template <>
+class type_caster<std::chrono::milliseconds> : public seconds_or_timedelta_caster<std::chrono::milliseconds> {};
+/// std::chrono::seconds from a timedelta or seconds.
+template <>
+class type_caster<std::chrono::seconds> : public seconds_or_timedelta_caster<std::chrono::seconds> {};
+
+}  // namespace pybind11::detail
 
 namespace platform::python {
 

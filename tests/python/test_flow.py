@@ -12,7 +12,7 @@ import pytest
 
 @pytest.fixture(scope="module")
 def kafka(libplatform):
-    with libplatform.EmbeddedKafka(brokers=1) as cluster:
+    with libplatform.EmbeddedKafka(brokers=2) as cluster:   # the seed topics have 2 replicas
         yield cluster
 
 
