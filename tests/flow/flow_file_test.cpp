@@ -36,6 +36,11 @@ BOOST_AUTO_TEST_CASE(examples_load_and_render_valid_integrations) {
   for (const auto& entry : std::filesystem::directory_iterator(kExamples)) {
     auto f = flow::load_flow_file(entry.path());
     BOOST_REQUIRE_MESSAGE(f.ok(), f.status().to_string());
+    if (f->pattern == flow::Pattern::kWebhook) {
+      // Served by the webhook module (tests/webhook); it has no Camel K rendering yet.
+      BOOST_TEST(!flow::render_integration(*f, "user-alice").ok());
+      continue;
+    }
     BOOST_TEST(f->kafka_bootstrap.empty());  // the embedded cluster
     BOOST_TEST(f->rabbitmq.host == "127.0.0.1");
     auto yaml = flow::render_integration(*f, "user-alice");
