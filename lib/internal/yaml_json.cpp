@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <regex>
 
+#include <yaml-cpp/depthguard.h>
 #include <yaml-cpp/yaml.h>
 
 namespace platform::internal {
@@ -69,6 +70,10 @@ Json scalar_to_json(const YAML::Node& node) {
 struct Converter {
   const YamlParseOptions& options;
   std::vector<std::pair<std::string, SourceMark>>* marks;
+  // Nodes left to convert: an alias (*a) expands its anchor's whole tree, so
+  // a few lines of nested aliases ("billion laughs") would otherwise become
+  // billions of JSON nodes.
+  std::size_t budget = 0;
 
   static SourceMark mark(const YAML::Node& n) {
     YAML::Mark m = n.Mark();
@@ -90,6 +95,13 @@ struct Converter {
       return invalid_argument(location(options, mark(node)) + ": YAML nested deeper than " +
                               std::to_string(options.max_depth) + " levels; flatten the document");
     }
+    if (budget == 0) {
+      return Status(StatusCode::kResourceExhausted,
+                    location(options, mark(node)) + ": YAML aliases expand to more than " +
+                        std::to_string(kAliasExpansionNodes) +
+                        " nodes beyond the input's size; expand the anchors by hand or use fewer aliases of aliases");
+    }
+    --budget;
     if (marks) marks->emplace_back(pointer, mark(node));
     switch (node.Type()) {
       case YAML::NodeType::Undefined:
@@ -329,11 +341,20 @@ Result<std::vector<YamlDocument>> parse_yaml_stream(std::string_view text, const
   std::vector<YAML::Node> nodes;
   try {
     nodes = YAML::LoadAll(std::string(text));
+  } catch (const YAML::DeepRecursion& e) {
+    // yaml-cpp's parser recurses per level and stops itself (DepthGuard) long
+    // before the stack ends; its message ("bad file") says nothing useful.
+    return Status(StatusCode::kResourceExhausted,
+                  location(options, {e.mark.line + 1, e.mark.column + 1}) + ": YAML nested deeper than " +
+                      std::to_string(options.max_depth) + " levels; flatten the document");
   } catch (const YAML::Exception& e) {
     return invalid_argument(location(options, {e.mark.line + 1, e.mark.column + 1}) + ": invalid YAML: " + e.msg);
   } catch (const std::exception& e) {
     return invalid_argument(options.source_name + ": invalid YAML: " + e.what());
   }
+  // Without aliases a document has fewer nodes than bytes; the budget is
+  // shared by all documents of the stream.
+  std::size_t budget = text.size() + kAliasExpansionNodes;
   std::vector<YamlDocument> docs;
   docs.reserve(nodes.size());
   std::size_t index = 0;
@@ -343,9 +364,10 @@ Result<std::vector<YamlDocument>> parse_yaml_stream(std::string_view text, const
     YamlDocument doc;
     doc.index = this_index;
     doc.start = Converter::mark(node);
-    Converter conv{options, options.record_marks ? &doc.marks : nullptr};
+    Converter conv{options, options.record_marks ? &doc.marks : nullptr, budget};
     std::string pointer;
     PLATFORM_RETURN_IF_ERROR(conv.convert(node, pointer, 0, doc.value));
+    budget = conv.budget;
     docs.push_back(std::move(doc));
   }
   return docs;
