@@ -6,6 +6,7 @@
 #include <charconv>
 #include <cmath>
 #include <cstdio>
+#include <optional>
 #include <regex>
 
 #include <yaml-cpp/depthguard.h>
@@ -67,6 +68,11 @@ Json scalar_to_json(const YAML::Node& node) {
   return Json(text);
 }
 
+std::string too_deep(const YamlParseOptions& options, SourceMark at) {
+  return location(options, at) + ": YAML nested deeper than " + std::to_string(options.max_depth) +
+         " levels; flatten the document";
+}
+
 struct Converter {
   const YamlParseOptions& options;
   std::vector<std::pair<std::string, SourceMark>>* marks;
@@ -92,8 +98,7 @@ struct Converter {
 
   Status convert(const YAML::Node& node, std::string& pointer, std::size_t depth, Json& out) {
     if (depth > options.max_depth) {
-      return invalid_argument(location(options, mark(node)) + ": YAML nested deeper than " +
-                              std::to_string(options.max_depth) + " levels; flatten the document");
+      return invalid_argument(too_deep(options, mark(node)));
     }
     if (budget == 0) {
       return Status(StatusCode::kResourceExhausted,
@@ -150,6 +155,50 @@ struct Converter {
     return {};
   }
 };
+
+// yaml-cpp keeps a stack entry per open flow collection ([ or {) and stops
+// only at ~500 levels, after ~150 bytes per input byte: this scan refuses
+// deeper flow nesting before it runs. It counts brackets outside quoted
+// scalars and comments; brackets inside plain scalars may be over-counted,
+// which only matters for hundreds of unbalanced ones. Returns where the
+// depth first exceeds `limit`, if it does.
+std::optional<SourceMark> flow_nesting_beyond(std::string_view text, std::size_t limit) {
+  std::size_t depth = 0;
+  int line = 1;
+  std::size_t line_start = 0;
+  char prev = '\n';
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    const bool after_space = prev == '\n' || prev == ' ' || prev == '\t';
+    if (c == '\n') {
+      ++line;
+      line_start = i + 1;
+    } else if (c == '#' && after_space) {
+      while (i + 1 < text.size() && text[i + 1] != '\n') ++i;
+    } else if ((c == '"' || c == '\'') && (after_space || prev == '[' || prev == '{' || prev == ',' || prev == ':')) {
+      for (++i; i < text.size(); ++i) {
+        if (text[i] == '\n') {
+          ++line;
+          line_start = i + 1;
+        } else if (c == '"' && text[i] == '\\') {
+          ++i;
+        } else if (text[i] == c) {
+          if (c == '\'' && i + 1 < text.size() && text[i + 1] == '\'') {
+            ++i;  // '' is a quote inside a single-quoted scalar
+            continue;
+          }
+          break;
+        }
+      }
+    } else if (c == '[' || c == '{') {
+      if (++depth > limit) return SourceMark{line, static_cast<int>(i - line_start) + 1};
+    } else if ((c == ']' || c == '}') && depth > 0) {
+      --depth;
+    }
+    prev = i < text.size() ? text[i] : c;
+  }
+  return std::nullopt;
+}
 
 bool needs_quotes(std::string_view s) { return !is_plain_safe(s); }
 
@@ -338,15 +387,16 @@ Result<std::vector<YamlDocument>> parse_yaml_stream(std::string_view text, const
                   options.source_name + ": YAML input of " + std::to_string(text.size()) +
                       " bytes exceeds the limit of " + std::to_string(options.max_bytes) + " bytes");
   }
+  if (auto at = flow_nesting_beyond(text, 4 * options.max_depth)) {
+    return Status(StatusCode::kResourceExhausted, too_deep(options, *at));
+  }
   std::vector<YAML::Node> nodes;
   try {
     nodes = YAML::LoadAll(std::string(text));
   } catch (const YAML::DeepRecursion& e) {
     // yaml-cpp's parser recurses per level and stops itself (DepthGuard) long
     // before the stack ends; its message ("bad file") says nothing useful.
-    return Status(StatusCode::kResourceExhausted,
-                  location(options, {e.mark.line + 1, e.mark.column + 1}) + ": YAML nested deeper than " +
-                      std::to_string(options.max_depth) + " levels; flatten the document");
+    return Status(StatusCode::kResourceExhausted, too_deep(options, {e.mark.line + 1, e.mark.column + 1}));
   } catch (const YAML::Exception& e) {
     return invalid_argument(location(options, {e.mark.line + 1, e.mark.column + 1}) + ": invalid YAML: " + e.msg);
   } catch (const std::exception& e) {

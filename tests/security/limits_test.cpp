@@ -77,6 +77,11 @@ Outcome measure(const std::function<void()>& setup, const std::function<std::str
   return o;
 }
 
+// "code: message" of a failed call, "ok" otherwise.
+std::string outcome(const platform::Status& s) {
+  return s.ok() ? std::string("ok") : std::string(platform::to_string(s.code())) + ": " + s.to_string();
+}
+
 std::string parse(const std::string& text) {
   auto docs = platform::internal::parse_yaml_stream(text);
   return docs.ok() ? std::string("ok") : docs.status().to_string();
@@ -209,7 +214,7 @@ BOOST_AUTO_TEST_CASE(a_kafka_message_with_100000_headers_is_refused) {
     auto producer = platform::kafka::Producer::create(
         {.bootstrap_servers = "127.0.0.1:1", .close_timeout = 0ms, .log = [](auto, auto) {}});
     if (!producer.ok()) return producer.status().to_string();
-    return producer->send("events", m).to_string();
+    return outcome(producer->send("events", m));
   });
 }
 
@@ -218,6 +223,6 @@ BOOST_AUTO_TEST_CASE(an_amqp_message_with_100000_headers_is_refused) {
     auto publisher = platform::amqp::Publisher::open({});  // the local RabbitMQ, guest/guest
     if (!publisher.ok()) return publisher.status().to_string();
     auto r = publisher->publish("", "platform-limits-test", m);
-    return r.ok() ? std::string("ok") : r.status().to_string();
+    return r.ok() ? std::string("ok") : outcome(r.status());
   });
 }
