@@ -18,10 +18,15 @@ if [ "${1:-}" = "--sanitizers" ]; then
   shift
 fi
 jobs=$(nproc)
+phase() { echo "test: [$((SECONDS / 60))m$((SECONDS % 60))s] $*"; }
 
+phase "setup"
 "$root/scripts/setup.sh" --services
+phase "build (build/)"
 "$root/scripts/build.sh"
+phase "ctest (build/)"
 (cd "${BUILD_DIR:-$root/build}" && ctest --output-on-failure --parallel "$jobs" "$@")
+phase "done"
 ((sanitizers)) || exit 0
 
 # shellcheck source=sanitizer_env.sh
@@ -34,19 +39,22 @@ san_flags=(-DPLATFORM_BUILD_PYTHON=OFF -DPLATFORM_BUILD_BENCH=OFF -DCMAKE_BUILD_
 
 # ASan + UBSan: the whole suite. The fault tests send fewer messages (they read
 # PLATFORM_TEST_SCALE); every test still runs.
-echo "test: AddressSanitizer + UndefinedBehaviorSanitizer (build-asan)"
+phase "build AddressSanitizer + UndefinedBehaviorSanitizer (build-asan/)"
 BUILD_DIR="$root/build-asan" "$root/scripts/build.sh" "${san_flags[@]}" \
   -DPLATFORM_SANITIZE=address,undefined -DCMAKE_CXX_FLAGS="-fno-sanitize-recover=all"
+phase "ctest (build-asan/)"
 (cd "$root/build-asan" && PLATFORM_TEST_SCALE=${PLATFORM_TEST_SCALE:-0.2} \
   ctest --output-on-failure --parallel "$jobs" "$@")
 
 # TSan: librdkafka and rabbitmq-c call back from their own threads. Only the
 # messaging tests' executables (and what they run) are built.
-echo "test: ThreadSanitizer (build-tsan), messaging tests"
+phase "build ThreadSanitizer (build-tsan/), messaging tests only"
 tsan_labels="kafka|amqp|flow|webhook"
 cmake -S "$root" -B "$root/build-tsan" -G Ninja "${san_flags[@]}" -DPLATFORM_BUILD_EXAMPLES=OFF \
   -DPLATFORM_SANITIZE=thread >/dev/null
 mapfile -t tsan_tests < <(cd "$root/build-tsan" && ctest -N -L "$tsan_labels" | sed -n 's/^ *Test *#[0-9]*: //p')
 cmake --build "$root/build-tsan" --parallel "$jobs" --target platformctl "${tsan_tests[@]}"
+phase "ctest -L \"$tsan_labels\" (build-tsan/)"
 (cd "$root/build-tsan" && PLATFORM_TEST_SCALE=${PLATFORM_TEST_SCALE:-0.2} \
   ctest --output-on-failure --parallel "$jobs" -L "$tsan_labels" "$@")
+phase "done"
