@@ -77,31 +77,6 @@ FieldTable table_from_python(const py::dict& table) {
   return out;
 }
 
-// T built from keyword arguments naming its attributes.
-template <class T>
-T from_kwargs(const py::kwargs& kwargs) {
-  py::object obj = py::cast(T{});
-  for (const auto& [key, value] : kwargs) {
-    if (!py::hasattr(obj, key)) {
-      throw py::type_error(std::string(py::str(obj.get_type().attr("__name__"))) + " has no field '" +
-                           std::string(py::str(key)) + "'");
-    }
-    py::setattr(obj, key, value);
-  }
-  return obj.cast<T>();
-}
-
-// Runs a library call without the GIL, then raises what a callback raised.
-template <class F>
-auto without_gil(CallbackError& errors, F&& call) {
-  auto result = [&] {
-    py::gil_scoped_release nogil;
-    return call();
-  }();
-  errors.raise_if_set();
-  return result;
-}
-
 ConfirmCallback confirm_callback(const py::object& callable, const std::shared_ptr<CallbackError>& errors) {
   if (callable.is_none()) return {};
   auto fn = share_callable(callable.cast<py::function>());
@@ -110,23 +85,6 @@ ConfirmCallback confirm_callback(const py::object& callable, const std::shared_p
     errors->guard([&] { (*fn)(confirmation); });
   };
 }
-
-// The Python-side owner: the library object (closed by close() or __exit__)
-// and the slot for exceptions its callbacks raise.
-template <class T>
-struct Client {
-  std::optional<T> client;
-  std::shared_ptr<CallbackError> errors = std::make_shared<CallbackError>();
-
-  T& get() {
-    if (!client) throw Error(Status(StatusCode::kFailedPrecondition, "it is closed; open a new one"));
-    return *client;
-  }
-  void close() {
-    py::gil_scoped_release nogil;
-    client.reset();
-  }
-};
 
 template <class C>
 void bind_closeable(py::class_<C>& cls) {

@@ -10,4 +10,7 @@ PYBIND11_MODULE(_core, m) {
   platform::python::bind_amqp(m);
   platform::python::bind_validate(m);
   platform::python::bind_render(m);
+  platform::python::bind_kafka(m);
+  platform::python::bind_flow(m);
+  platform::python::bind_tenancy(m);
 }

@@ -18,4 +18,7 @@ std::size_t edit_distance(std::string_view a, std::string_view b);
 /// a prefix of at least 3 characters, or the nearest by edit distance.
 std::string did_you_mean(std::string_view word, const std::vector<std::string_view>& candidates);
 
+/// `s` with &, <, > and " escaped for XML/HTML text and attribute values.
+std::string markup_escape(std::string_view s);
+
 }  // namespace platform::internal

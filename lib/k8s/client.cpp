@@ -25,6 +25,9 @@ namespace {
 
 using nlohmann::json;
 
+// The longest Retry-After the client waits between attempts.
+constexpr std::chrono::seconds kMaxRetryAfter{60};
+
 std::string verb_of(const HttpRequest& r, const internal::ApiPath& p) {
   if (r.method == "GET") {
     if (r.target.find("watch=1") != std::string::npos || r.target.find("watch=true") != std::string::npos) {
@@ -240,7 +243,9 @@ Result<HttpResponse> Client::send(const HttpRequest& request) {
     std::chrono::milliseconds wait = m.backoff(attempt);
     std::string retry_after = res->header("retry-after");
     if (!retry_after.empty() && std::all_of(retry_after.begin(), retry_after.end(), ::isdigit)) {
-      wait = std::chrono::seconds(std::stoll(retry_after.substr(0, 6)));
+      // Honoured, but bounded: a server asking for hours must not stall the caller.
+      wait = std::min<std::chrono::milliseconds>(std::chrono::seconds(std::stoll(retry_after.substr(0, 6))),
+                                                 kMaxRetryAfter);
     }
     if (m.options.verbosity >= 1) {
       m.log("retrying " + request.method + " " + request.target + " after HTTP " + std::to_string(res->status) +

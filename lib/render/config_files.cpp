@@ -1,24 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "render/config_files.hpp"
 
+#include "internal/text.hpp"
+
 namespace platform::render::detail {
-namespace {
-
-std::string xml_escape(const std::string& s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
-
-}  // namespace
+using internal::markup_escape;
 
 std::string kafka_metrics_rules() {
   // A compact rule set: broker, request, log and controller metrics with
@@ -103,7 +89,7 @@ std::string maven_settings_xml(const spec::CamelKSpec& camel_k) {
     <mirror>
       <id>platform-mirror</id>
       <name>Platform Maven mirror</name>
-      <url>)" + xml_escape(camel_k.maven_mirror) +
+      <url>)" + markup_escape(camel_k.maven_mirror) +
          R"(</url>
       <mirrorOf>*</mirrorOf>
     </mirror>

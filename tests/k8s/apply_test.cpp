@@ -30,6 +30,14 @@ Client client_for(const FakeApiServer& server) {
   return std::move(*c);
 }
 
+// Every wait in these tests ends well before ctest's timeout: an object that
+// never settles fails the test with the wave-timeout message instead of hanging.
+ApplyOptions bounded() {
+  ApplyOptions o;
+  o.wave_timeout = 30s;
+  return o;
+}
+
 std::vector<Manifest> parse(const std::string& yaml) {
   auto m = platform::k8s::parse_manifests(yaml, "test.yaml");
   BOOST_REQUIRE_MESSAGE(m.ok(), m.status().to_string());
@@ -126,7 +134,7 @@ BOOST_AUTO_TEST_CASE(namespaces_and_crds_first_then_waves_each_waiting_for_healt
                                  }}});
   Client client = client_for(server);
   std::vector<std::string> lines;
-  ApplyOptions options;
+  ApplyOptions options = bounded();
   options.progress = [&](std::string_view l, bool) { lines.emplace_back(l); };
   auto report = platform::k8s::apply(client, parse(kStream), options);
   BOOST_TEST_REQUIRE(report.status.ok(), report.status.to_string());
@@ -163,7 +171,7 @@ BOOST_AUTO_TEST_CASE(a_degraded_object_stops_the_run_before_the_next_wave) {
   FakeApiServer server({.token = kToken});
   server.on_apply("Kafka", {StatusStep{20ms, [](const json& o) { return kafka_status(o, "NotReady", "TimeoutException"); }}});
   Client client = client_for(server);
-  auto report = platform::k8s::apply(client, parse(kStream), {});
+  auto report = platform::k8s::apply(client, parse(kStream), bounded());
   BOOST_TEST((report.status.code() == StatusCode::kAborted));
   BOOST_TEST(report.status.message().find("Kafka kafka/events is Degraded: kafka NotReady") != std::string::npos);
   BOOST_TEST(!server.get("/apis/apps/v1/namespaces/backstage/deployments/backstage").has_value());
@@ -174,7 +182,7 @@ BOOST_AUTO_TEST_CASE(wave_timeout_names_what_was_not_ready_and_polling_replaces_
   server.on_apply("Kafka", {StatusStep{0ms, [](const json& o) { return kafka_status(o, "NotReady", "Creating"); }}});
   server.inject("GET", "/kafkas?fieldSelector=metadata.name%3Devents&resourceVersion", Fault{.status = 403}, 1);  // the watch is refused
   Client client = client_for(server);
-  ApplyOptions options;
+  ApplyOptions options = bounded();
   options.wave_timeout = 1s;
   options.poll_interval = 100ms;
   auto report = platform::k8s::apply(client, parse(kStream), options);
@@ -205,7 +213,7 @@ metadata: {name: orders, namespace: kafka, annotations: {argocd.argoproj.io/sync
 apiVersion: v1
 kind: ConfigMap
 metadata: {name: late, namespace: kafka, annotations: {argocd.argoproj.io/sync-wave: "2"}}
-)"), {});
+)"), bounded());
   BOOST_TEST((report.status.code() == StatusCode::kFailedPrecondition));
   BOOST_TEST(report.status.message().find("Strimzi operator") != std::string::npos, report.status.message());
   BOOST_TEST(report.status.message().find("wave 1") != std::string::npos);
@@ -224,19 +232,19 @@ kind: ConfigMap
 metadata: {name: s, namespace: kafka}
 data: {a: "1"}
 )";
-  ApplyOptions dry;
+  ApplyOptions dry = bounded();
   dry.dry_run = true;
   // the namespace does not exist yet, so the configmap's dry run fails like on a real server
   auto d = platform::k8s::apply(client, parse(cm), dry);
   BOOST_TEST(server.object_count() == 0u);
   for (const auto& r : server.requests()) BOOST_TEST(r.params().at("dryRun") == "All");
-  BOOST_TEST_REQUIRE(platform::k8s::apply(client, parse(cm), {}).status.ok());
+  BOOST_TEST_REQUIRE(platform::k8s::apply(client, parse(cm), bounded()).status.ok());
   server.set_field("/api/v1/namespaces/kafka/configmaps/s", "/data/a", "9", "operator-x");
-  auto conflict = platform::k8s::apply(client, parse(cm), {});
+  auto conflict = platform::k8s::apply(client, parse(cm), bounded());
   BOOST_TEST((conflict.status.code() == StatusCode::kAborted));
   BOOST_TEST(conflict.status.message().find(".data.a") != std::string::npos);
   BOOST_TEST(conflict.status.message().find("operator-x") != std::string::npos);
-  ApplyOptions force;
+  ApplyOptions force = bounded();
   force.force_conflicts = true;
   BOOST_TEST_REQUIRE(platform::k8s::apply(client, parse(cm), force).status.ok());
   BOOST_TEST((*server.get("/api/v1/namespaces/kafka/configmaps/s"))["data"]["a"] == "1");
@@ -262,7 +270,7 @@ apiVersion: v1
 kind: ConfigMap
 metadata: {name: b, namespace: keep, annotations: {argocd.argoproj.io/sync-wave: "3"}}
 )";
-  BOOST_TEST_REQUIRE(platform::k8s::apply(client, parse(both), {}).status.ok());
+  BOOST_TEST_REQUIRE(platform::k8s::apply(client, parse(both), bounded()).status.ok());
   // Not ours: no labels.
   server.put("/api/v1/namespaces/keep/configmaps/foreign",
              {{"apiVersion", "v1"}, {"kind", "ConfigMap"}, {"metadata", {{"name", "foreign"}, {"namespace", "keep"}}}});
@@ -276,7 +284,7 @@ apiVersion: v1
 kind: ConfigMap
 metadata: {name: a, namespace: keep}
 )";
-  ApplyOptions options;
+  ApplyOptions options = bounded();
   options.prune = true;
   auto report = platform::k8s::apply(client, parse(only_a), options);
   BOOST_TEST((report.status.code() == StatusCode::kFailedPrecondition));
@@ -318,9 +326,9 @@ metadata: {name: camel-k, namespace: user-alice}
 apiVersion: camel.apache.org/v1
 kind: Integration
 metadata: {name: bridge, namespace: user-alice}
-)"), {}).status.ok());
+)"), bounded()).status.ok());
   server.clear_requests();
-  ApplyOptions options;
+  ApplyOptions options = bounded();
   options.poll_interval = 50ms;
   auto report = platform::k8s::delete_tenant(client, "alice", options);
   BOOST_TEST_REQUIRE(report.status.ok(), report.status.to_string());
@@ -348,7 +356,7 @@ kind: ConfigMap
 metadata: {name: s, namespace: kafka}
 data: {a: "1", b: "same"}
 )";
-  BOOST_TEST_REQUIRE(platform::k8s::apply(client, parse(v1), {}).status.ok());
+  BOOST_TEST_REQUIRE(platform::k8s::apply(client, parse(v1), bounded()).status.ok());
   auto d = platform::k8s::diff(client, parse(std::string(v1) + R"(---
 apiVersion: v1
 kind: ConfigMap

@@ -102,7 +102,9 @@ std::vector<RecordedRequest> run_kubectl(const Work& w, const std::string& flags
   FakeApiServer server({.token = kToken, .serve_platform_crds = true});
   std::string out;
   // A fresh HOME: no discovery cache, so every run sends the same requests.
-  std::string cmd = "HOME=" + (w.dir / "home").string() + " KUBECONFIG= " + kubectl_binary() +
+  // kubectl has no request timeout by default: `timeout` bounds the run
+  // (--request-timeout would add a query parameter to every request).
+  std::string cmd = "HOME=" + (w.dir / "home").string() + " KUBECONFIG= timeout 120 " + kubectl_binary() +
                     " --kubeconfig " + server.write_kubeconfig(kToken) +
                     " apply --server-side --field-manager=platformctl " + flags + " -f " +
                     (w.dir / "platform.yaml").string();

@@ -8,6 +8,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <mutex>
@@ -666,7 +667,11 @@ struct FakeApiServer::Impl {
     std::uint64_t from = params.count("resourceVersion") ? std::stoull("0" + params["resourceVersion"]) : 0;
     int timeout_s = params.count("timeoutSeconds") ? std::stoi("0" + params["timeoutSeconds"]) : 30;
     beast::error_code ec;
-    write_raw(s, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n", ec);
+    // The connection ends with the stream: say so, so the client never reuses it.
+    write_raw(s,
+              "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n"
+              "Connection: close\r\n\r\n",
+              ec);
     if (ec) return;
     auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(timeout_s);
     std::size_t next = 0;
@@ -691,7 +696,9 @@ struct FakeApiServer::Impl {
         l.lock();
         if (ec) return;
       }
-      if (events_cv.wait_until(l, deadline) == std::cv_status::timeout && next >= events.size()) break;
+      // `stopping` is part of the predicate: a stop signalled while this
+      // thread was writing (lock released) is not missed.
+      if (!events_cv.wait_until(l, deadline, [&] { return stopping || next < events.size(); })) break;
     }
     l.unlock();
     write_raw(s, "0\r\n\r\n", ec);
@@ -758,16 +765,31 @@ struct FakeApiServer::Impl {
     }
   }
 
+  // Forgets a session's socket before it is closed, so the destructor never
+  // shuts down a descriptor number the process has reused since.
+  void session_ended(int fd) {
+    std::lock_guard<std::mutex> l(sessions_mu);
+    session_fds.erase(std::remove(session_fds.begin(), session_fds.end(), fd), session_fds.end());
+  }
+
   void handle(tcp::socket sock) {
+    struct Forget {  // declared after the socket's owner: runs before the close
+      Impl* self;
+      int fd;
+      ~Forget() { self->session_ended(fd); }
+    };
+    const int fd = sock.native_handle();
     sock.set_option(tcp::no_delay(true));
     if (tls) {
       ssl::stream<tcp::socket> s(std::move(sock), *tls);
+      Forget forget{this, fd};
       beast::error_code ec;
       s.handshake(ssl::stream_base::server, ec);
       if (ec) return;
       session(s);
       s.shutdown(ec);
     } else {
+      Forget forget{this, fd};
       session(sock);
     }
   }
@@ -842,15 +864,27 @@ FakeApiServer::FakeApiServer(Options options) : impl_(std::make_unique<Impl>()) 
 
 FakeApiServer::~FakeApiServer() {
   Impl& m = *impl_;
-  m.stopping = true;
+  {
+    std::lock_guard<std::mutex> l(m.mu);  // watch streams test `stopping` under mu
+    m.stopping = true;
+    m.events_cv.notify_all();
+  }
+  // A thread that does not stop is a bug here: fail with a message instead
+  // of hanging the test until ctest's timeout.
+  std::mutex done_mu;
+  std::condition_variable done_cv;
+  bool done = false;
+  std::thread watchdog([&] {
+    std::unique_lock<std::mutex> l(done_mu);
+    if (!done_cv.wait_for(l, std::chrono::seconds(30), [&] { return done; })) {
+      std::fprintf(stderr, "FakeApiServer: a server thread did not stop within 30 s of shutdown\n");
+      std::abort();
+    }
+  });
   ::shutdown(m.acceptor->native_handle(), SHUT_RDWR);
   {
     std::lock_guard<std::mutex> l(m.timer_mu);
     m.timer_cv.notify_all();
-  }
-  {
-    std::lock_guard<std::mutex> l(m.mu);
-    m.events_cv.notify_all();
   }
   m.accept_thread.join();
   m.timer_thread.join();
@@ -861,6 +895,12 @@ FakeApiServer::~FakeApiServer() {
     sessions.swap(m.sessions);
   }
   for (auto& t : sessions) t.join();
+  {
+    std::lock_guard<std::mutex> l(done_mu);
+    done = true;
+  }
+  done_cv.notify_all();
+  watchdog.join();
   std::error_code ec;
   fs::remove_all(m.dir, ec);
 }

@@ -28,4 +28,6 @@ def test_quickstart_runs_in_a_kernel(tmp_path, monkeypatch):
             if "text/html" in out.get("data", {})]
     assert len(html) >= 3 and all(h.startswith("<table>") for h in html)
     assert "user-team-a" in cell_text(cells[3])
+    assert "user-team-a -> user-team-b: denied by" in cell_text(cells[4])   # the isolation check
+    assert "20000" in cell_text(cells[6])   # the Python transformer ran over all the events
     assert (tmp_path / "throughput.png").read_bytes().startswith(b"\x89PNG")

@@ -10,6 +10,8 @@
 #include <string>
 
 #include <boost/test/unit_test.hpp>
+
+#include <unistd.h>
 #include <sys/wait.h>
 
 namespace {
@@ -34,7 +36,8 @@ Run platformctl(const std::string& args) {
 }
 
 std::string temp_file(const std::string& name, const std::string& text) {
-  auto path = std::filesystem::temp_directory_path() / name;
+  // Per process: test binaries of parallel runs share /tmp.
+  auto path = std::filesystem::temp_directory_path() / (std::to_string(::getpid()) + "_" + name);
   std::ofstream(path) << text;
   return path.string();
 }

@@ -6,6 +6,8 @@
 
 #include <boost/test/unit_test.hpp>
 
+#include <unistd.h>
+
 #include "fixtures.hpp"
 #include "platform/render/render.hpp"
 #include "platform/spec/load.hpp"
@@ -28,7 +30,7 @@ BOOST_AUTO_TEST_CASE(fixture_tree_is_valid) {
 
 BOOST_AUTO_TEST_CASE(kustomization_resources_must_exist) {
   namespace fs = std::filesystem;
-  fs::path dir = fs::temp_directory_path() / "platform_validate_kustomize";
+  fs::path dir = fs::temp_directory_path() / ("platform_validate_kustomize_" + std::to_string(::getpid()));
   fs::remove_all(dir);
   fs::create_directories(dir);
   fs::copy(kManifests + "/kafka", dir);

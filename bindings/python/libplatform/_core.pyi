@@ -378,3 +378,303 @@ class AmqpTopology(_Client):
     def purge_queue(self, queue: str) -> int: ...
     def delete_queue(self, queue: str) -> int: ...
     def delete_exchange(self, exchange: str) -> None: ...
+
+# --- kafka ------------------------------------------------------------------
+
+import enum as _enum
+
+_Partitions = Sequence[Tuple[str, int]]
+
+class KafkaApi(_enum.IntEnum):
+    PRODUCE: int
+    FETCH: int
+    LIST_OFFSETS: int
+    METADATA: int
+    OFFSET_COMMIT: int
+    OFFSET_FETCH: int
+    FIND_COORDINATOR: int
+    JOIN_GROUP: int
+    HEARTBEAT: int
+    LEAVE_GROUP: int
+    SYNC_GROUP: int
+    API_VERSIONS: int
+    INIT_PRODUCER_ID: int
+    ADD_PARTITIONS_TO_TXN: int
+    ADD_OFFSETS_TO_TXN: int
+    END_TXN: int
+    TXN_OFFSET_COMMIT: int
+
+class BrokerError(_enum.IntEnum):
+    TRANSPORT: int
+    UNKNOWN_TOPIC_OR_PARTITION: int
+    LEADER_NOT_AVAILABLE: int
+    NOT_LEADER_FOR_PARTITION: int
+    REQUEST_TIMED_OUT: int
+    BROKER_NOT_AVAILABLE: int
+    COORDINATOR_LOAD_IN_PROGRESS: int
+    COORDINATOR_NOT_AVAILABLE: int
+    NOT_COORDINATOR: int
+    NOT_ENOUGH_REPLICAS: int
+    NOT_ENOUGH_REPLICAS_AFTER_APPEND: int
+    REBALANCE_IN_PROGRESS: int
+    TOPIC_AUTHORIZATION_FAILED: int
+
+class EmbeddedKafka:
+    bootstrap_servers: str
+    brokers: int
+    def __init__(self, brokers: int = ..., topics: Optional[Sequence[KafkaTopic]] = ...,
+                 spec: Optional[PlatformSpec] = ...) -> None: ...
+    def __enter__(self) -> "EmbeddedKafka": ...
+    def __exit__(self, *args: Any) -> None: ...
+    def close(self) -> None: ...
+    def create_topic(self, name: str, partitions: int, replicas: int = ...) -> None: ...
+    def broker_down(self, broker: int) -> None: ...
+    def broker_up(self, broker: int) -> None: ...
+    def set_leader(self, topic: str, partition: int, broker: int) -> None: ...
+    def push_request_errors(self, api: KafkaApi, errors: Sequence[BrokerError]) -> None: ...
+    def clear_request_errors(self, api: KafkaApi) -> None: ...
+    def set_rtt(self, broker: int, rtt: _Duration) -> None: ...
+    def move_coordinator(self, key: str, broker: int, transaction: bool = ...) -> None: ...
+
+class KafkaSecurity:
+    protocol: str
+    ssl_ca_location: str
+    ssl_certificate_location: str
+    ssl_key_location: str
+    ssl_key_password: str
+    sasl_username: str
+    sasl_password: str
+    effective_protocol: str
+    def __init__(self, **fields: Any) -> None: ...
+
+class DeliveryReport:
+    topic: str
+    partition: int
+    offset: int
+    ok: bool
+    code: str
+    error: str
+    def raise_if_failed(self) -> None: ...
+    def __bool__(self) -> bool: ...
+
+class KafkaDelivery:
+    done: bool
+    report: Optional[DeliveryReport]
+    def result(self, timeout: Optional[_Duration] = ...) -> DeliveryReport: ...
+
+class KafkaProducer:
+    outstanding: int
+    bootstrap_servers: str
+    def __init__(self, bootstrap_servers: str = ..., *, client_id: str = ..., idempotence: bool = ...,
+                 acks: str = ..., linger_ms: int = ..., delivery_timeout: _Duration = ...,
+                 block_when_full: bool = ..., close_timeout: _Duration = ..., security: KafkaSecurity = ...,
+                 on_delivery: Optional[Callable[[DeliveryReport], Any]] = ...,
+                 extra: Dict[str, str] = ...) -> None: ...
+    def send(self, topic: str, message: Union[Message, _Bytes], *, key: Optional[_Bytes] = ...,
+             headers: Optional[Sequence[Tuple[str, _Bytes]]] = ..., partition: Optional[int] = ...,
+             on_delivery: Optional[Callable[[DeliveryReport], Any]] = ...) -> KafkaDelivery: ...
+    def flush(self, timeout: _Duration = ...) -> None: ...
+    def close(self) -> None: ...
+    def __enter__(self) -> "KafkaProducer": ...
+    def __exit__(self, *args: Any) -> None: ...
+
+class KafkaRecord:
+    topic: str
+    partition: int
+    offset: int
+    message: Message
+    key: bytes
+    payload: bytes
+    headers: List[Tuple[str, bytes]]
+
+class KafkaConsumer:
+    bootstrap_servers: str
+    def __init__(self, group_id: str, topics: Sequence[str] = ..., *, bootstrap_servers: str = ...,
+                 client_id: str = ..., auto_offset_reset: str = ..., commit_mode: str = ...,
+                 auto_commit_interval: _Duration = ..., security: KafkaSecurity = ...,
+                 on_rebalance: Optional[Callable[[bool, List[Tuple[str, int]]], Any]] = ...,
+                 extra: Dict[str, str] = ...) -> None: ...
+    def poll(self, timeout: _Duration = ..., max_records: int = ...) -> List[KafkaRecord]: ...
+    def mark_processed(self, record: KafkaRecord) -> None: ...
+    def commit(self) -> None: ...
+    def subscribe(self, topics: Sequence[str]) -> None: ...
+    def pause(self, partitions: _Partitions) -> None: ...
+    def resume(self, partitions: _Partitions) -> None: ...
+    def assignment(self) -> List[Tuple[str, int]]: ...
+    def committed(self, partitions: _Partitions, timeout: _Duration = ...) -> Dict[Tuple[str, int], int]: ...
+    def close(self) -> None: ...
+    def __enter__(self) -> "KafkaConsumer": ...
+    def __exit__(self, *args: Any) -> None: ...
+
+# --- flow -------------------------------------------------------------------
+
+_ProcessResult = Union[None, Message, _Bytes, Sequence[Union[Message, _Bytes]]]
+_Process = Union[Callable[[Message], _ProcessResult], "CompiledTransform"]
+
+class FlowErrorPolicy:
+    max_attempts: int
+    backoff: datetime.timedelta
+    max_backoff: datetime.timedelta
+    dead_letter: str
+    def __init__(self, **fields: Any) -> None: ...
+
+class FlowMetrics:
+    flow: str
+    messages_in: int
+    messages_out: int
+    done: int
+    filtered: int
+    retried: int
+    dead_lettered: int
+    in_flight: int
+    lag: int
+    latency_count: int
+    latency_sum_seconds: float
+    latency_buckets: List[Tuple[float, int]]
+    elapsed_seconds: float
+    rate: float
+    def to_prometheus(self) -> str: ...
+    def _repr_html_(self) -> str: ...
+
+class CompiledTransform:
+    def __init__(self, spec: Union[Dict[str, Any], str]) -> None: ...
+    def __call__(self, message: Message) -> List[Message]: ...
+
+class _Runnable:
+    metrics: FlowMetrics
+    def run(self, duration: _Duration = ..., max_messages: int = ...,
+            on_progress: Optional[Callable[[FlowMetrics], Any]] = ..., progress_interval: _Duration = ...) -> None: ...
+    def stop(self) -> None: ...
+    def close(self) -> None: ...
+    def __enter__(self) -> Any: ...
+    def __exit__(self, *args: Any) -> None: ...
+
+class Processor(_Runnable):
+    def __init__(self, group_id: str, inputs: Sequence[str], output: str, process: _Process, *, name: str = ...,
+                 bootstrap_servers: str = ..., guarantee: str = ..., errors: FlowErrorPolicy = ...,
+                 max_in_flight: int = ..., security: KafkaSecurity = ...) -> None: ...
+
+class Transformer(_Runnable):
+    def __init__(self, group_id: str, inputs: Sequence[str], output: str,
+                 transform: Union[None, Dict[str, Any], str, CompiledTransform] = ..., *,
+                 process: Optional[_Process] = ..., name: str = ..., bootstrap_servers: str = ...,
+                 guarantee: str = ..., errors: FlowErrorPolicy = ..., max_in_flight: int = ...,
+                 security: KafkaSecurity = ...) -> None: ...
+
+class KafkaToRabbitBridge(_Runnable):
+    def __init__(self, group_id: str, topics: Sequence[str], *, rabbitmq: AmqpConnection = ..., exchange: str = ...,
+                 routing_key: str = ..., queue: str = ..., declare: bool = ..., confirm_window: int = ...,
+                 errors: FlowErrorPolicy = ..., bootstrap_servers: str = ..., name: str = ...,
+                 security: KafkaSecurity = ...) -> None: ...
+
+class RabbitToKafkaBridge(_Runnable):
+    def __init__(self, queue: str, topic: str, *, rabbitmq: AmqpConnection = ..., declare: bool = ...,
+                 prefetch: int = ..., key_source: str = ..., errors: FlowErrorPolicy = ...,
+                 bootstrap_servers: str = ..., name: str = ..., security: KafkaSecurity = ...) -> None: ...
+
+class FlowFile:
+    source: str
+    name: str
+    namespace: str
+    pattern: str
+    from_: str
+    to: str
+    guarantee: str
+    errors: FlowErrorPolicy
+    metrics_port: Optional[int]
+    kafka_bootstrap: str
+    def render_integration(self, namespace: str) -> str: ...
+
+def load_flow_file(path: _Path) -> FlowFile: ...
+def parse_flow_file(text: str, source_name: str = ...) -> FlowFile: ...
+
+class Flow(_Runnable):
+    metrics_port: int
+    def __init__(self, file: Union[FlowFile, _Path], process: Optional[_Process] = ...) -> None: ...
+
+def _bench_gil_round_trips(n: int) -> float: ...
+def _bench_python_calls(function: Callable[[Message], Any], message: Message, n: int) -> float: ...
+
+# --- tenancy ----------------------------------------------------------------
+
+class TenantRemoval:
+    tenant: Tenant
+    warnings: List[str]
+
+def add_tenant(spec_file: _Path, name: str, set: Sequence[str] = ...) -> Tenant: ...
+def remove_tenant(spec_file: _Path, name: str, manifests: Optional[_Path] = ...) -> TenantRemoval: ...
+def list_tenants(spec_file: _Path) -> List[Tenant]: ...
+def add_tenant_text(yaml: str, name: str, set: Sequence[str] = ..., source_name: str = ...) -> str: ...
+def remove_tenant_text(yaml: str, name: str, source_name: str = ...) -> str: ...
+def check_tenant_name(spec: PlatformSpec, name: str) -> None: ...
+def tenants_table(tenants: Sequence[Tenant], format: str = ...) -> str: ...
+
+class PortSet:
+    is_all: bool
+    empty: bool
+    ranges: List[Tuple[str, int, int]]
+    def contains(self, port: int, protocol: str = ...) -> bool: ...
+    def __bool__(self) -> bool: ...
+
+class Verdict:
+    allowed: bool
+    from_pod: str
+    to_pod: str
+    egress: str
+    ingress: str
+    denied_by: str
+    reasons: List[str]
+    def __bool__(self) -> bool: ...
+    def _repr_html_(self) -> str: ...
+
+class Reach:
+    from_: str
+    to: str
+    ports: PortSet
+
+class ReachabilityMatrix:
+    namespaces: List[str]
+    cells: List[Reach]
+    classes: int
+    def ports(self, from_: str, to: str) -> PortSet: ...
+    def to_text(self, format: str = ...) -> str: ...
+    def __len__(self) -> int: ...
+    def _repr_html_(self) -> str: ...
+
+class IsolationProblem:
+    kind: str
+    from_: str
+    to: str
+    affected: int
+    message: str
+
+class NetworkView:
+    namespaces: List[str]
+    policies: List[str]
+    def pods(self, namespace: str) -> List[str]: ...
+    def add_namespace(self, name: str, labels: Dict[str, str] = ...) -> None: ...
+    def can_reach(self, from_: str, to: str, port: int, protocol: str = ...) -> Verdict: ...
+    def reachable_ports(self, from_: str, to: str) -> PortSet: ...
+    def matrix(self, external_address: str = ..., naive: bool = ...) -> ReachabilityMatrix: ...
+    def check_isolation(self, required: Optional[Sequence[Tuple[str, str, int]]] = ...) -> List[IsolationProblem]: ...
+
+def network_view(tree: RenderedTree) -> NetworkView: ...
+def load_network_view(path: _Path) -> NetworkView: ...
+
+class CapacityLine:
+    resource: str
+    hard: str
+    per_integration: str
+    fits: int
+
+class Capacity:
+    namespace: str
+    integrations: int
+    binding: List[str]
+    lines: List[CapacityLine]
+    warnings: List[str]
+    def to_text(self, format: str = ...) -> str: ...
+    def _repr_html_(self) -> str: ...
+
+def capacity(tree: RenderedTree, tenant: str) -> Capacity: ...
+def load_capacity(directory: _Path, tenant: str) -> Capacity: ...

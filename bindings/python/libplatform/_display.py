@@ -47,3 +47,45 @@ def install(core) -> None:
     core.ValidationReport._repr_html_ = report_html
     core.PlatformSpec._repr_html_ = spec_html
     core.RenderedTree._repr_html_ = tree_html
+    _install_more(core)
+
+
+def metrics_html(m) -> str:
+    """FlowMetrics: one row of counters, then the latency histogram."""
+    counters = [("in", m.messages_in), ("out", m.messages_out), ("done", m.done), ("filtered", m.filtered),
+                ("retried", m.retried), ("dead_lettered", m.dead_lettered), ("in_flight", m.in_flight),
+                ("lag", m.lag), ("elapsed s", f"{m.elapsed_seconds:.2f}"), ("msg/s", f"{m.rate:.0f}")]
+    mean = m.latency_sum_seconds / m.latency_count * 1000 if m.latency_count else 0.0
+    latency = [(f"<= {bound * 1000:g} ms", count) for bound, count in m.latency_buckets]
+    return (table([c[0] for c in counters], [[c[1] for c in counters]], f"flow {m.flow}")
+            + table(("latency", "inputs (cumulative)"), latency, f"delivery latency, mean {mean:.2f} ms"))
+
+
+def matrix_html(mx) -> str:
+    """A ReachabilityMatrix: one row per (from, to) with the ports."""
+    rows = [(c.from_, c.to, str(c.ports)) for c in mx.cells]
+    return table(("from", "to", "ports"), rows,
+                 f"{len(mx.namespaces)} namespaces, {mx.classes} classes, {len(rows)} reachable pairs")
+
+
+def verdict_html(v) -> str:
+    """A Verdict: the answer and why."""
+    rows = [("allowed", v.allowed), ("from", v.from_pod), ("to", v.to_pod), ("egress", v.egress),
+            ("ingress", v.ingress), ("denied_by", v.denied_by)] + [("reason", r) for r in v.reasons]
+    return table(("", ""), rows, "allowed" if v.allowed else f"denied by {v.denied_by}")
+
+
+def capacity_html(c) -> str:
+    """A Capacity: one row per quota line."""
+    rows = [(line.resource, line.hard, line.per_integration, "-" if line.fits < 0 else line.fits,
+             "binds" if line.resource in c.binding else "") for line in c.lines]
+    warnings = "".join(f"<p>warning: {html.escape(w)}</p>" for w in c.warnings)
+    return table(("resource", "hard", "per integration", "fits", ""), rows,
+                 f"{c.namespace}: {c.integrations} integrations fit") + warnings
+
+
+def _install_more(core) -> None:
+    core.FlowMetrics._repr_html_ = metrics_html
+    core.ReachabilityMatrix._repr_html_ = matrix_html
+    core.Verdict._repr_html_ = verdict_html
+    core.Capacity._repr_html_ = capacity_html

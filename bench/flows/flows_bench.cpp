@@ -1,0 +1,426 @@
+// SPDX-License-Identifier: Apache-2.0
+// bench_flows: each flow against its raw baseline, in the same run.
+//
+//   transformer (at-least-once, pipelined)  vs  naive consume/transform/produce
+//                                               loop with flush + sync commit every 1000
+//   Kafka -> RabbitMQ bridge                vs  raw rabbitmq-c publish, confirms per batch of 1000
+//   RabbitMQ -> Kafka bridge                vs  raw rabbitmq-c consume, prefetch 1000, ack each
+//
+// Every side runs in a child process of its own (this binary re-executed with
+// --role), so its peak RSS is its own (wait4). The embedded Kafka cluster
+// lives in the parent; RabbitMQ is the local broker (guest@127.0.0.1:5672),
+// quorum queues, persistent 100-byte-ish messages.
+//
+// Usage: bench_flows [--messages N] [--reps R]
+
+#include <amqp.h>
+#include <amqp_tcp_socket.h>
+#include <librdkafka/rdkafka.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <iostream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "platform/amqp/publisher.hpp"
+#include "platform/amqp/topology.hpp"
+#include "platform/flow/bridge.hpp"
+#include "platform/flow/transformer.hpp"
+#include "platform/kafka/embedded_cluster.hpp"
+#include "platform/kafka/producer.hpp"
+
+namespace flow = platform::flow;
+namespace kafka = platform::kafka;
+namespace amqp = platform::amqp;
+using Clock = std::chrono::steady_clock;
+using namespace std::chrono_literals;
+
+namespace {
+
+[[noreturn]] void die(const std::string& why) {
+  std::cerr << "bench_flows: " << why << "\n";
+  std::exit(1);
+}
+
+std::string event(int i) {
+  const char* type = i % 4 == 3 ? "order.paid" : "order.created";
+  return std::string(R"({"type":")") + type + R"(","order":{"id":"o-)" + std::to_string(i) +
+         R"(","customer":"c-)" + std::to_string(i % 997) + R"(","total":12.5},"ts":1700000000})";
+}
+
+const char* kSpec =
+    "filter: [{field: type, equals: order.created}]\n"
+    "map: {orderId: order.id, customer: order.customer, total: order.total}\n"
+    "set: {command: ship-order}\n"
+    "key: orderId\n";
+
+// ---- child roles: each prints "rate <msgs/s>" ---------------------------
+
+// Waits until `done()` reaches n; the clock starts at the first input.
+template <typename In, typename Done>
+double time_flow(In in, Done done, std::uint64_t n) {
+  while (in() == 0) std::this_thread::sleep_for(1ms);
+  const auto t0 = Clock::now();
+  while (done() < n) std::this_thread::sleep_for(1ms);
+  return n / std::chrono::duration<double>(Clock::now() - t0).count();
+}
+
+double role_transformer(const std::string& bootstrap, const std::string& in, const std::string& out, int n) {
+  flow::TransformerOptions o;
+  o.processor.name = "bench-transformer";
+  o.processor.bootstrap_servers = bootstrap;
+  o.processor.group_id = "bench-" + in;
+  o.processor.inputs = {in};
+  o.processor.output = out;
+  o.transform = flow::parse_transform(kSpec).value();
+  auto t = flow::Transformer::create(std::move(o)).value();
+  std::thread runner([&] { (void)t.run(); });
+  double rate = time_flow([&] { return t.metrics().in; }, [&] { return t.metrics().done; }, n);
+  t.stop();
+  runner.join();
+  return rate;
+}
+
+// The naive loop: poll, transform with nlohmann, produce; every 1000 inputs
+// flush the producer and commit synchronously.
+double role_naive(const std::string& bootstrap, const std::string& in, const std::string& out, int n) {
+  char err[512];
+  rd_kafka_conf_t* pc = rd_kafka_conf_new();
+  rd_kafka_conf_set(pc, "bootstrap.servers", bootstrap.c_str(), err, sizeof err);
+  rd_kafka_conf_set(pc, "socket.nagle.disable", "true", err, sizeof err);
+  rd_kafka_conf_set(pc, "enable.idempotence", "true", err, sizeof err);
+  rd_kafka_conf_set(pc, "linger.ms", "5", err, sizeof err);
+  rd_kafka_t* producer = rd_kafka_new(RD_KAFKA_PRODUCER, pc, err, sizeof err);
+  rd_kafka_conf_t* cc = rd_kafka_conf_new();
+  rd_kafka_conf_set(cc, "bootstrap.servers", bootstrap.c_str(), err, sizeof err);
+  rd_kafka_conf_set(cc, "group.id", ("bench-" + in).c_str(), err, sizeof err);
+  rd_kafka_conf_set(cc, "enable.auto.commit", "false", err, sizeof err);
+  rd_kafka_conf_set(cc, "auto.offset.reset", "earliest", err, sizeof err);
+  rd_kafka_conf_set(cc, "socket.nagle.disable", "true", err, sizeof err);
+  rd_kafka_conf_set(cc, "queued.min.messages", "1000000", err, sizeof err);
+  rd_kafka_t* consumer = rd_kafka_new(RD_KAFKA_CONSUMER, cc, err, sizeof err);
+  rd_kafka_poll_set_consumer(consumer);
+  rd_kafka_topic_partition_list_t* topics = rd_kafka_topic_partition_list_new(1);
+  rd_kafka_topic_partition_list_add(topics, in.c_str(), RD_KAFKA_PARTITION_UA);
+  rd_kafka_subscribe(consumer, topics);
+  rd_kafka_topic_partition_list_destroy(topics);
+  int done = 0, batch = 0;
+  Clock::time_point t0;
+  while (done < n) {
+    rd_kafka_message_t* m = rd_kafka_consumer_poll(consumer, 100);
+    if (m == nullptr) continue;
+    if (m->err) {
+      rd_kafka_message_destroy(m);
+      continue;
+    }
+    if (done == 0 && batch == 0) t0 = Clock::now();
+    auto j = nlohmann::json::parse(static_cast<const char*>(m->payload),
+                                   static_cast<const char*>(m->payload) + m->len);
+    if (j["type"] == "order.created") {
+      nlohmann::json cmd = {{"orderId", j["order"]["id"]}, {"customer", j["order"]["customer"]},
+                            {"total", j["order"]["total"]}, {"command", "ship-order"}};
+      std::string key = cmd["orderId"].get<std::string>();
+      std::string value = cmd.dump();
+      while (rd_kafka_producev(producer, RD_KAFKA_V_TOPIC(out.c_str()), RD_KAFKA_V_KEY(key.data(), key.size()),
+                               RD_KAFKA_V_VALUE(value.data(), value.size()), RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
+                               RD_KAFKA_V_END) == RD_KAFKA_RESP_ERR__QUEUE_FULL) {
+        rd_kafka_poll(producer, 10);
+      }
+    }
+    rd_kafka_message_destroy(m);
+    if (++batch == 1000 || done + batch == n) {
+      if (rd_kafka_flush(producer, 30000) != RD_KAFKA_RESP_ERR_NO_ERROR) die("naive: flush");
+      if (rd_kafka_commit(consumer, nullptr, 0) != RD_KAFKA_RESP_ERR_NO_ERROR) die("naive: commit");
+      done += batch;
+      batch = 0;
+    }
+  }
+  const double rate = n / std::chrono::duration<double>(Clock::now() - t0).count();
+  rd_kafka_consumer_close(consumer);
+  rd_kafka_destroy(consumer);
+  rd_kafka_destroy(producer);
+  return rate;
+}
+
+double role_k2r(const std::string& bootstrap, const std::string& topic, const std::string& queue, int n) {
+  flow::KafkaToRabbitOptions o;
+  o.name = "bench-k2r";
+  o.bootstrap_servers = bootstrap;
+  o.group_id = "bench-" + topic;
+  o.topics = {topic};
+  o.queue = queue;
+  o.rabbitmq.heartbeat = 0s;
+  auto b = flow::KafkaToRabbitBridge::create(std::move(o)).value();
+  std::thread runner([&] { (void)b.run(); });
+  double rate = time_flow([&] { return b.metrics().in; }, [&] { return b.metrics().done; }, n);
+  b.stop();
+  runner.join();
+  return rate;
+}
+
+double role_r2k(const std::string& bootstrap, const std::string& queue, const std::string& topic, int n) {
+  flow::RabbitToKafkaOptions o;
+  o.name = "bench-r2k";
+  o.queue = queue;
+  o.topic = topic;
+  o.bootstrap_servers = bootstrap;
+  o.rabbitmq.heartbeat = 0s;
+  auto b = flow::RabbitToKafkaBridge::create(std::move(o)).value();
+  std::thread runner([&] { (void)b.run(); });
+  double rate = time_flow([&] { return b.metrics().in; }, [&] { return b.metrics().done; }, n);
+  b.stop();
+  runner.join();
+  return rate;
+}
+
+// Raw rabbitmq-c.
+amqp_connection_state_t open_raw() {
+  amqp_connection_state_t c = amqp_new_connection();
+  if (amqp_socket_open(amqp_tcp_socket_new(c), "127.0.0.1", 5672) != AMQP_STATUS_OK) die("raw: connect");
+  if (amqp_login(c, "/", 0, 131072, 0, AMQP_SASL_METHOD_PLAIN, "guest", "guest").reply_type != AMQP_RESPONSE_NORMAL) {
+    die("raw: login");
+  }
+  amqp_channel_open(c, 1);
+  if (amqp_get_rpc_reply(c).reply_type != AMQP_RESPONSE_NORMAL) die("raw: channel");
+  return c;
+}
+
+void close_raw(amqp_connection_state_t c) {
+  amqp_channel_close(c, 1, AMQP_REPLY_SUCCESS);
+  amqp_connection_close(c, AMQP_REPLY_SUCCESS);
+  amqp_destroy_connection(c);
+}
+
+double role_raw_publish(const std::string& queue, int n) {
+  amqp_connection_state_t c = open_raw();
+  amqp_confirm_select(c, 1);
+  if (amqp_get_rpc_reply(c).reply_type != AMQP_RESPONSE_NORMAL) die("raw: confirm.select");
+  amqp_basic_properties_t props{};
+  props._flags = AMQP_BASIC_DELIVERY_MODE_FLAG;
+  props.delivery_mode = 2;
+  const auto t0 = Clock::now();
+  std::uint64_t published = 0, confirmed = 0;
+  while (published < static_cast<std::uint64_t>(n)) {
+    for (int i = 0; i < 1000 && published < static_cast<std::uint64_t>(n); ++i) {
+      std::string body = event(static_cast<int>(published));
+      amqp_basic_publish(c, 1, amqp_empty_bytes, amqp_cstring_bytes(queue.c_str()), 1, 0, &props,
+                         amqp_bytes_t{body.size(), body.data()});
+      ++published;
+    }
+    while (confirmed < published) {
+      amqp_frame_t f;
+      if (amqp_simple_wait_frame(c, &f) != AMQP_STATUS_OK) die("raw: wait frame");
+      if (f.frame_type == AMQP_FRAME_METHOD && f.payload.method.id == AMQP_BASIC_ACK_METHOD) {
+        auto* ack = static_cast<amqp_basic_ack_t*>(f.payload.method.decoded);
+        confirmed = ack->multiple ? ack->delivery_tag : confirmed + 1;
+      } else if (f.frame_type == AMQP_FRAME_METHOD) {
+        die("raw: unexpected method (nack/return)");
+      }
+    }
+    amqp_maybe_release_buffers(c);
+  }
+  const double rate = n / std::chrono::duration<double>(Clock::now() - t0).count();
+  close_raw(c);
+  return rate;
+}
+
+double role_raw_consume(const std::string& queue, int n) {
+  amqp_connection_state_t c = open_raw();
+  amqp_basic_qos(c, 1, 0, 1000, 0);
+  amqp_basic_consume(c, 1, amqp_cstring_bytes(queue.c_str()), amqp_empty_bytes, 0, 0, 0, amqp_empty_table);
+  if (amqp_get_rpc_reply(c).reply_type != AMQP_RESPONSE_NORMAL) die("raw: basic.consume");
+  Clock::time_point t0;
+  for (int i = 0; i < n; ++i) {
+    amqp_maybe_release_buffers(c);
+    amqp_envelope_t env;
+    timeval tv{30, 0};
+    if (amqp_consume_message(c, &env, &tv, 0).reply_type != AMQP_RESPONSE_NORMAL) die("raw: consume");
+    if (i == 0) t0 = Clock::now();
+    amqp_basic_ack(c, 1, env.delivery_tag, 0);
+    amqp_destroy_envelope(&env);
+  }
+  const double rate = n / std::chrono::duration<double>(Clock::now() - t0).count();
+  close_raw(c);
+  return rate;
+}
+
+// ---- parent --------------------------------------------------------------
+
+struct Run {
+  double rate = 0;
+  double rss_mib = 0;
+};
+
+Run spawn(const char* self, const std::vector<std::string>& args) {
+  int fds[2];
+  if (pipe(fds) != 0) die("pipe");
+  pid_t pid = fork();
+  if (pid == 0) {
+    dup2(fds[1], 1);
+    close(fds[0]);
+    std::vector<char*> argv{const_cast<char*>(self)};
+    for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+    argv.push_back(nullptr);
+    execv(self, argv.data());
+    _exit(127);
+  }
+  close(fds[1]);
+  std::string out;
+  char buf[256];
+  for (ssize_t r; (r = read(fds[0], buf, sizeof buf)) > 0;) out.append(buf, static_cast<std::size_t>(r));
+  close(fds[0]);
+  int status = 0;
+  rusage ru{};
+  wait4(pid, &status, 0, &ru);
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) die("child " + args[1] + " failed");
+  Run run;
+  auto at = out.find("rate ");
+  if (at == std::string::npos) die("child " + args[1] + " printed no rate");
+  run.rate = std::stod(out.substr(at + 5));
+  auto rss = out.find(" rss ");
+  if (rss == std::string::npos) die("child " + args[1] + " printed no rss");
+  run.rss_mib = std::stod(out.substr(rss + 5)) / 1024.0;
+  return run;
+}
+
+void fill_kafka(const std::string& bootstrap, const std::string& topic, int n) {
+  kafka::ProducerOptions o;
+  o.bootstrap_servers = bootstrap;
+  auto p = kafka::Producer::create(std::move(o)).value();
+  for (int i = 0; i < n; ++i) {
+    if (!p.send(topic, {.key = "k" + std::to_string(i % 1000), .payload = event(i), .headers = {}, .timestamp_ms = {}})
+             .ok()) {
+      die("fill " + topic);
+    }
+  }
+  if (!p.flush(60s).ok()) die("fill flush " + topic);
+}
+
+void fill_queue(const std::string& queue, int n) {
+  amqp::PublisherOptions o;
+  o.connection.heartbeat = 0s;
+  auto p = amqp::Publisher::open(std::move(o)).value();
+  for (int i = 0; i < n; ++i) {
+    if (!p.publish("", queue, {.key = "", .payload = event(i), .headers = {}, .timestamp_ms = {}}).ok()) {
+      die("fill queue");
+    }
+  }
+  if (!p.wait_for_confirms(60s).ok()) die("fill queue confirms");
+}
+
+double median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  return v[v.size() / 2];
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  if (args.size() >= 2 && args[0] == "--role") {
+    const std::string& role = args[1];
+    const int n = std::stoi(args[2]);
+    double rate = 0;
+    if (role == "transformer") rate = role_transformer(args[3], args[4], args[5], n);
+    else if (role == "naive") rate = role_naive(args[3], args[4], args[5], n);
+    else if (role == "k2r") rate = role_k2r(args[3], args[4], args[5], n);
+    else if (role == "r2k") rate = role_r2k(args[3], args[4], args[5], n);
+    else if (role == "raw-publish") rate = role_raw_publish(args[3], n);
+    else if (role == "raw-consume") rate = role_raw_consume(args[3], n);
+    else die("unknown role " + role);
+    // Peak RSS of this process image (after exec: not the parent's pages).
+    long hwm_kib = 0;
+    if (FILE* f = std::fopen("/proc/self/status", "r")) {
+      char line[256];
+      while (std::fgets(line, sizeof line, f) != nullptr) {
+        if (std::strncmp(line, "VmHWM:", 6) == 0) hwm_kib = std::atol(line + 6);
+      }
+      std::fclose(f);
+    }
+    std::cout << "rate " << rate << " rss " << hwm_kib << std::endl;
+    return 0;
+  }
+  int n = 100000, reps = 3;
+  for (std::size_t i = 0; i + 1 < args.size(); i += 2) {
+    if (args[i] == "--messages") n = std::stoi(args[i + 1]);
+    else if (args[i] == "--reps") reps = std::stoi(args[i + 1]);
+    else die("usage: bench_flows [--messages N] [--reps R]");
+  }
+  const int kafka_n = 2 * n;  // Kafka sides move more: they are faster
+  kafka::EmbeddedClusterOptions co;
+  co.topics = {};
+  auto cluster = kafka::EmbeddedCluster::start(co).value();
+  const std::string bootstrap = cluster.bootstrap_servers();
+  auto topology = amqp::Topology::open({}).value();
+  const std::string pid = std::to_string(getpid());
+  const std::string queue = "bench-flows-" + pid;
+  topology.declare_queue({.name = queue}).value();
+
+  std::vector<double> t_naive, t_flow, k_raw, k_flow, r_raw, r_flow;
+  double rss_naive = 0, rss_transformer = 0, rss_k2r = 0, rss_r2k = 0, rss_rawp = 0, rss_rawc = 0;
+  for (int rep = 0; rep < reps; ++rep) {
+    const std::string r = std::to_string(rep);
+    // Transformer vs naive (24 partitions: ~17k messages each, inside the mock's retention).
+    for (const char* side : {"naive", "transformer"}) {
+      const std::string in = std::string("t-in-") + side + r, out = std::string("t-out-") + side + r;
+      if (!cluster.create_topic(in, 24).ok() || !cluster.create_topic(out, 24).ok()) die("create topic");
+      fill_kafka(bootstrap, in, kafka_n);
+      Run run = spawn(argv[0], {"--role", side, std::to_string(kafka_n), bootstrap, in, out});
+      (std::string(side) == "naive" ? t_naive : t_flow).push_back(run.rate);
+      (std::string(side) == "naive" ? rss_naive : rss_transformer) =
+          std::max(std::string(side) == "naive" ? rss_naive : rss_transformer, run.rss_mib);
+    }
+    // Kafka -> RabbitMQ vs raw publishing with batched confirms, same queue.
+    (void)topology.purge_queue(queue);
+    Run raw = spawn(argv[0], {"--role", "raw-publish", std::to_string(n), queue});
+    k_raw.push_back(raw.rate);
+    rss_rawp = std::max(rss_rawp, raw.rss_mib);
+    (void)topology.purge_queue(queue);
+    const std::string kin = "k-in-" + r;
+    if (!cluster.create_topic(kin, 12).ok()) die("create topic");
+    fill_kafka(bootstrap, kin, n);
+    Run k2r = spawn(argv[0], {"--role", "k2r", std::to_string(n), bootstrap, kin, queue});
+    k_flow.push_back(k2r.rate);
+    rss_k2r = std::max(rss_k2r, k2r.rss_mib);
+    // RabbitMQ -> Kafka vs raw consuming with manual acks, same queue.
+    (void)topology.purge_queue(queue);
+    fill_queue(queue, n);
+    Run rawc = spawn(argv[0], {"--role", "raw-consume", std::to_string(n), queue});
+    r_raw.push_back(rawc.rate);
+    rss_rawc = std::max(rss_rawc, rawc.rss_mib);
+    (void)topology.purge_queue(queue);
+    fill_queue(queue, n);
+    const std::string rout = "r-out-" + r;
+    if (!cluster.create_topic(rout, 12).ok()) die("create topic");
+    Run r2k = spawn(argv[0], {"--role", "r2k", std::to_string(n), bootstrap, queue, rout});
+    r_flow.push_back(r2k.rate);
+    rss_r2k = std::max(rss_r2k, r2k.rss_mib);
+    std::cerr << "rep " << rep << ": naive " << t_naive.back() << " transformer " << t_flow.back() << " | raw publish "
+              << k_raw.back() << " k2r " << k_flow.back() << " | raw consume " << r_raw.back() << " r2k "
+              << r_flow.back() << "\n";
+  }
+  (void)topology.delete_queue(queue);
+  std::printf("%-44s %12s %12s %7s %8s %9s\n", "flow (median of reps, msgs/s)", "flow", "baseline", "ratio", "target",
+              "peak MiB");
+  auto row = [](const char* name, double f, double b, double target, double rss, double rss_base) {
+    std::printf("%-44s %12.0f %12.0f %7.2f %8s %5.1f/%.1f\n", name, f, b, f / b,
+                (std::string(f / b >= target ? ">= " : "< ") + std::to_string(target).substr(0, 3)).c_str(), rss,
+                rss_base);
+  };
+  row("transformer at-least-once vs naive loop", median(t_flow), median(t_naive), 3.0, rss_transformer, rss_naive);
+  row("Kafka->RabbitMQ bridge vs raw publish b1000", median(k_flow), median(k_raw), 0.9, rss_k2r, rss_rawp);
+  row("RabbitMQ->Kafka bridge vs raw consume+ack", median(r_flow), median(r_raw), 0.9, rss_r2k, rss_rawc);
+  std::printf("messages: %d per RabbitMQ side, %d per Kafka transform side; %d reps; peak MiB = flow/baseline process\n",
+              n, kafka_n, reps);
+  return 0;
+}

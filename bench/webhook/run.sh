@@ -1,0 +1,120 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
+# wrk posting 1 KiB JSON over 64 keep-alive connections (wrk -t2 -c64) to:
+#   1. nginx answering a static 202 (this machine's ceiling),
+#   2. the webhook answering 202 without producing (route dryRun),
+#   3. the webhook producing each request to the embedded Kafka (acks=all)
+#      and answering 202 once the delivery report is in.
+# Prints req/s, p50/p99 latency and the ratios, plus the load average.
+# Usage: bench/webhook/run.sh [BUILD_DIR] [SECONDS] [ROUNDS]
+# Needs: wrk, nginx (Debian nginx-light), build target bench_webhook_server.
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+build="${1:-$here/../../build}"
+seconds="${2:-10}"
+rounds="${3:-1}"
+server="$build/bench/webhook/bench_webhook_server"
+[[ -x "$server" ]] || { echo "build it first: ninja -C $build bench_webhook_server" >&2; exit 2; }
+command -v wrk >/dev/null || { echo "wrk is not installed (apt-get install wrk)" >&2; exit 2; }
+nginx_bin="$(command -v nginx || echo /usr/sbin/nginx)"
+[[ -x "$nginx_bin" ]] || { echo "nginx is not installed (apt-get install nginx-light)" >&2; exit 2; }
+
+work="$(mktemp -d)"
+pids=()
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+# 64 different 1 KiB bodies (different ids: keys spread over partitions).
+cat > "$work/post.lua" <<'LUA'
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
+local bodies = {}
+for i = 1, 64 do
+  local head = string.format('{"id":%d,"type":"order.created","pad":"', i)
+  local tail = '"}'
+  bodies[i] = head .. string.rep("x", 1024 - #head - #tail) .. tail
+end
+local n = 0
+request = function()
+  n = n % 64 + 1
+  return wrk.format(nil, nil, nil, bodies[n])
+end
+LUA
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+
+nginx_port="$(free_port)"
+mkdir -p "$work/nginx/logs"
+cat > "$work/nginx/nginx.conf" <<CONF
+worker_processes auto;
+pid $work/nginx/nginx.pid;
+error_log $work/nginx/logs/error.log warn;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  client_body_temp_path $work/nginx/body;
+  proxy_temp_path $work/nginx/proxy;
+  fastcgi_temp_path $work/nginx/fastcgi;
+  uwsgi_temp_path $work/nginx/uwsgi;
+  scgi_temp_path $work/nginx/scgi;
+  keepalive_requests 1000000;
+  server {
+    listen 127.0.0.1:$nginx_port;
+    location / { return 202 '{"status":"accepted"}'; }
+  }
+}
+CONF
+"$nginx_bin" -p "$work/nginx" -c "$work/nginx/nginx.conf" -g 'daemon off;' 2>"$work/nginx.err" &
+pids+=($!)
+
+start_server() {  # args: extra flags; prints the port
+  "$server" "$@" >"$work/port.$$" 2>>"$work/server.log" &
+  pids+=($!)
+  for _ in $(seq 100); do [[ -s "$work/port.$$" ]] && break; sleep 0.1; done
+  head -1 "$work/port.$$"
+  rm -f "$work/port.$$"
+}
+dry_port="$(start_server --dry-run)"
+kafka_port="$(start_server)"
+sleep 1
+
+# Warm up (connections, producer metadata, topic leaders).
+for p in "$nginx_port" "$dry_port" "$kafka_port"; do
+  wrk -t2 -c64 -d2s -s "$work/post.lua" "http://127.0.0.1:$p/webhooks/orders" >/dev/null
+done
+
+to_ms() {  # "1.23ms" | "456.00us" | "1.02s" -> ms
+  awk -v v="$1" 'BEGIN { n = v + 0; if (v ~ /us$/) n /= 1000; else if (v ~ /ms$/) n = n; else if (v ~ /s$/) n *= 1000; printf "%.2f", n }'
+}
+
+run() {  # name port -> "rps p50 p99 non2xx"
+  local out
+  out="$(wrk -t2 -c64 -d"${seconds}s" --latency -s "$work/post.lua" "http://127.0.0.1:$2/webhooks/orders")"
+  echo "$out" > "$work/wrk.$1.txt"
+  local rps p50 p99 non
+  rps="$(awk '/Requests\/sec/ {print $2}' <<<"$out")"
+  p50="$(to_ms "$(awk '$1 == "50%" {print $2}' <<<"$out")")"
+  p99="$(to_ms "$(awk '$1 == "99%" {print $2}' <<<"$out")")"
+  non="$(awk '/Non-2xx/ {print $5}' <<<"$out")"
+  echo "$rps $p50 $p99 ${non:-0}"
+}
+
+echo "webhook bench: wrk -t2 -c64 -d${seconds}s, 1 KiB JSON POST, keep-alive; $(nproc) cores"
+echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+printf '%-8s %-28s %12s %9s %9s %8s\n' round target req/s p50_ms p99_ms non2xx
+for round in $(seq "$rounds"); do
+  read -r n_rps n_p50 n_p99 n_non <<<"$(run nginx "$nginx_port")"
+  read -r d_rps d_p50 d_p99 d_non <<<"$(run dry "$dry_port")"
+  read -r k_rps k_p50 k_p99 k_non <<<"$(run kafka "$kafka_port")"
+  printf '%-8s %-28s %12s %9s %9s %8s\n' "$round" "nginx return 202" "$n_rps" "$n_p50" "$n_p99" "$n_non"
+  printf '%-8s %-28s %12s %9s %9s %8s\n' "$round" "webhook, no produce" "$d_rps" "$d_p50" "$d_p99" "$d_non"
+  printf '%-8s %-28s %12s %9s %9s %8s\n' "$round" "webhook -> Kafka acks=all" "$k_rps" "$k_p50" "$k_p99" "$k_non"
+  awk -v n="$n_rps" -v d="$d_rps" -v k="$k_rps" -v p="$k_p99" 'BEGIN {
+    printf "         ratios: kafka/nginx %.2f (goal >= 0.50), no-produce/nginx %.2f, kafka/no-produce %.2f; kafka p99 %.2f ms (goal < 20)\n",
+      k / n, d / n, k / d, p }'
+done
+echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
