@@ -7,6 +7,7 @@
 #include <atomic>
 #include <csignal>
 #include <iostream>
+#include <map>
 #include <memory>
 #include <mutex>
 
@@ -31,7 +32,42 @@ struct UpOptions {
   SpecOptions spec;
 };
 
+// Security and logging flags of produce and consume: TLS and SASL/PLAIN for
+// the platform's secured listeners. The password is read from
+// KAFKA_SASL_PASSWORD when not given (keeps it out of `ps`); it is never
+// printed, at any -v level.
+struct ClientFlags {
+  kafka::SecurityOptions security;
+  void add_to(CLI::App* cmd) {
+    cmd->add_option("--security-protocol", security.protocol,
+                    "plaintext | ssl | sasl_plaintext | sasl_ssl (default: derived from the other flags)")
+        ->check(CLI::IsMember({"plaintext", "ssl", "sasl_plaintext", "sasl_ssl"}));
+    cmd->add_option("--ssl-ca", security.ssl_ca_location, "PEM file of the CA that signed the brokers' certificates");
+    cmd->add_option("--sasl-username", security.sasl_username, "SASL/PLAIN user (turns SASL on)");
+    cmd->add_option("--sasl-password", security.sasl_password, "SASL/PLAIN password (never printed)")
+        ->envname("KAFKA_SASL_PASSWORD");
+  }
+};
+
+// -v: every library log line; -vv: also librdkafka's broker, security and
+// configuration debug lines. The library redacts secrets from all of them.
+kafka::LogCallback cli_log(int verbosity) {
+  if (verbosity <= 0) return {};
+  return [](kafka::LogLevel level, std::string_view line) {
+    static std::mutex mu;
+    std::lock_guard lock(mu);
+    std::cerr << "kafka[" << static_cast<int>(level) << "] " << line << "\n";
+  };
+}
+
+std::map<std::string, std::string> cli_debug(int verbosity) {
+  if (verbosity < 2) return {};
+  return {{"debug", "broker,security,conf"}};
+}
+
 struct ProduceOptions {
+  ClientFlags client;
+  double timeout = 30;
   std::string bootstrap;
   std::string topic;
   std::string key;
@@ -41,6 +77,7 @@ struct ProduceOptions {
 };
 
 struct ConsumeOptions {
+  ClientFlags client;
   std::string bootstrap;
   std::string topic;
   bool from_beginning = false;
@@ -89,7 +126,7 @@ int run_up(const UpOptions& o) {
   return kExitOk;
 }
 
-int run_produce(const ProduceOptions& o) {
+int run_produce(const ProduceOptions& o, const GlobalOptions& g) {
   if (auto s = need_bootstrap(o.bootstrap); !s.ok()) return report(s);
   platform::Message base;
   base.key = o.key;
@@ -106,8 +143,14 @@ int run_produce(const ProduceOptions& o) {
   } else {
     values.push_back(o.value);
   }
-  auto producer = kafka::Producer::create(
-      {.bootstrap_servers = o.bootstrap, .client_id = "platformctl", .delivery_timeout = 30s, .close_timeout = 5s});
+  const auto timeout = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::duration<double>(o.timeout));
+  auto producer = kafka::Producer::create({.bootstrap_servers = o.bootstrap,
+                                           .client_id = "platformctl",
+                                           .delivery_timeout = timeout,
+                                           .close_timeout = 5s,
+                                           .security = o.client.security,
+                                           .log = cli_log(g.verbosity),
+                                           .extra = cli_debug(g.verbosity)});
   if (!producer.ok()) return report(producer.status());
   std::mutex mu;
   std::vector<kafka::DeliveryReport> reports;
@@ -122,7 +165,7 @@ int run_produce(const ProduceOptions& o) {
                               : producer->send(o.topic, m, on_delivery);
     if (!s.ok()) return report(s);
   }
-  if (auto s = producer->flush(40s); !s.ok()) return report(s);
+  if (auto s = producer->flush(timeout + 10s); !s.ok()) return report(s);
   std::size_t failed = 0;
   for (const auto& r : reports) {
     if (!r.status.ok()) {
@@ -147,14 +190,18 @@ int run_consume(const ConsumeOptions& o, const GlobalOptions& g) {
   std::signal(SIGINT, on_stop_signal);
   std::signal(SIGTERM, on_stop_signal);
   const std::string group = o.group.empty() ? "platformctl-" + std::to_string(::getpid()) : o.group;
+  // A short-lived reader: when it exits, the group (and the embedded
+  // cluster's coordinator) should not wait 45 s for it to come back.
+  std::map<std::string, std::string> extra{{"session.timeout.ms", "6000"}, {"heartbeat.interval.ms", "500"}};
+  extra.merge(cli_debug(g.verbosity));
   auto consumer = kafka::Consumer::create({.bootstrap_servers = o.bootstrap,
                                            .group_id = group,
                                            .topics = {o.topic},
                                            .client_id = "platformctl",
                                            .auto_offset_reset = o.from_beginning ? "earliest" : "latest",
-                                           // A short-lived reader: when it exits, the group (and the embedded
-                                           // cluster's coordinator) should not wait 45 s for it to come back.
-                                           .extra = {{"session.timeout.ms", "6000"}, {"heartbeat.interval.ms", "500"}}});
+                                           .security = o.client.security,
+                                           .log = cli_log(g.verbosity),
+                                           .extra = std::move(extra)});
   if (!consumer.ok()) return report(consumer.status());
   long count = 0;
   auto last = std::chrono::steady_clock::now();
@@ -217,7 +264,10 @@ PLATFORMCTL_COMMANDS("kafka", [](CLI::App& app, platformctl::GlobalOptions& glob
   produce_cmd->add_option("-k,--key", produce->key, "Message key (picks the partition)");
   produce_cmd->add_option("-H,--header", produce->headers, "Header name=value (repeatable)")->allow_extra_args(false);
   produce_cmd->add_option("-p,--partition", produce->partition, "Fixed partition (default: by key)");
-  produce_cmd->callback([produce] { set_exit_code(run_produce(*produce)); });
+  produce_cmd->add_option("--timeout", produce->timeout, "Seconds a message may take to be acknowledged (default 30)")
+      ->check(CLI::PositiveNumber);
+  produce->client.add_to(produce_cmd);
+  produce_cmd->callback([produce, &global] { set_exit_code(run_produce(*produce, global)); });
 
   auto consume = std::make_shared<ConsumeOptions>();
   auto* consume_cmd = app.add_subcommand("consume", "Print messages of a Kafka topic, one value per line (-o json: "
@@ -231,5 +281,6 @@ PLATFORMCTL_COMMANDS("kafka", [](CLI::App& app, platformctl::GlobalOptions& glob
   consume_cmd->add_option("-g,--group", consume->group,
                           "Consumer group; processed offsets are committed (default: a throw-away group)");
   consume_cmd->add_option("--idle-timeout", consume->idle_timeout, "Stop after S seconds without a message");
+  consume->client.add_to(consume_cmd);
   consume_cmd->callback([consume, &global] { set_exit_code(run_consume(*consume, global)); });
 });

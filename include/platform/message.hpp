@@ -6,6 +6,7 @@
 /// headers. Kafka records and AMQP deliveries both convert to and from it.
 /// A plain value type.
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -21,6 +22,14 @@ struct Header {
   bool operator==(const Header&) const = default;
 };
 
+/// The most headers a message may carry when it is sent: Producer::send and
+/// Publisher::publish refuse more (kInvalidArgument) before copying any. AMQP
+/// puts all headers in one content-header frame (128 KiB by default) and a
+/// Kafka record batch in message.max.bytes (1 MiB); neither has room for
+/// more than a few thousand small headers.
+inline constexpr std::size_t kMaxMessageHeaders = 1000;
+
+/// A message: key, payload, ordered headers and an optional timestamp.
 struct Message {
   std::string key;      ///< Kafka key / AMQP routing key or message id; may be empty
   std::string payload;  ///< the body, as bytes

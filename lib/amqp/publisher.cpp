@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "amqp/codec.hpp"
+#include "internal/message_limits.hpp"
 #include "amqp/connection.hpp"
 
 namespace platform::amqp {
@@ -341,6 +342,8 @@ Result<std::uint64_t> Publisher::publish(std::string_view exchange, std::string_
                                          const Message& message, const Properties& properties,
                                          bool mandatory, ConfirmCallback callback) {
   Impl& d = *impl_;
+  PLATFORM_RETURN_IF_ERROR(internal::check_header_count(
+      "publish to " + target(exchange, routing_key), message.headers.size() + properties.headers.size()));
   const Clock::time_point deadline = Clock::now() + d.options.publish_timeout;
   // Make room in the window (and a connection) before taking the message.
   while (true) {

@@ -6,8 +6,10 @@
 #include <charconv>
 #include <cmath>
 #include <cstdio>
+#include <optional>
 #include <regex>
 
+#include <yaml-cpp/depthguard.h>
 #include <yaml-cpp/yaml.h>
 
 namespace platform::internal {
@@ -66,9 +68,18 @@ Json scalar_to_json(const YAML::Node& node) {
   return Json(text);
 }
 
+std::string too_deep(const YamlParseOptions& options, SourceMark at) {
+  return location(options, at) + ": YAML nested deeper than " + std::to_string(options.max_depth) +
+         " levels; flatten the document";
+}
+
 struct Converter {
   const YamlParseOptions& options;
   std::vector<std::pair<std::string, SourceMark>>* marks;
+  // Nodes left to convert: an alias (*a) expands its anchor's whole tree, so
+  // a few lines of nested aliases ("billion laughs") would otherwise become
+  // billions of JSON nodes.
+  std::size_t budget = 0;
 
   static SourceMark mark(const YAML::Node& n) {
     YAML::Mark m = n.Mark();
@@ -87,9 +98,15 @@ struct Converter {
 
   Status convert(const YAML::Node& node, std::string& pointer, std::size_t depth, Json& out) {
     if (depth > options.max_depth) {
-      return invalid_argument(location(options, mark(node)) + ": YAML nested deeper than " +
-                              std::to_string(options.max_depth) + " levels; flatten the document");
+      return invalid_argument(too_deep(options, mark(node)));
     }
+    if (budget == 0) {
+      return Status(StatusCode::kResourceExhausted,
+                    location(options, mark(node)) + ": YAML aliases expand to more than " +
+                        std::to_string(kAliasExpansionNodes) +
+                        " nodes beyond the input's size; expand the anchors by hand or use fewer aliases of aliases");
+    }
+    --budget;
     if (marks) marks->emplace_back(pointer, mark(node));
     switch (node.Type()) {
       case YAML::NodeType::Undefined:
@@ -138,6 +155,50 @@ struct Converter {
     return {};
   }
 };
+
+// yaml-cpp keeps a stack entry per open flow collection ([ or {) and stops
+// only at ~500 levels, after ~150 bytes per input byte: this scan refuses
+// deeper flow nesting before it runs. It counts brackets outside quoted
+// scalars and comments; brackets inside plain scalars may be over-counted,
+// which only matters for hundreds of unbalanced ones. Returns where the
+// depth first exceeds `limit`, if it does.
+std::optional<SourceMark> flow_nesting_beyond(std::string_view text, std::size_t limit) {
+  std::size_t depth = 0;
+  int line = 1;
+  std::size_t line_start = 0;
+  char prev = '\n';
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    const bool after_space = prev == '\n' || prev == ' ' || prev == '\t';
+    if (c == '\n') {
+      ++line;
+      line_start = i + 1;
+    } else if (c == '#' && after_space) {
+      while (i + 1 < text.size() && text[i + 1] != '\n') ++i;
+    } else if ((c == '"' || c == '\'') && (after_space || prev == '[' || prev == '{' || prev == ',' || prev == ':')) {
+      for (++i; i < text.size(); ++i) {
+        if (text[i] == '\n') {
+          ++line;
+          line_start = i + 1;
+        } else if (c == '"' && text[i] == '\\') {
+          ++i;
+        } else if (text[i] == c) {
+          if (c == '\'' && i + 1 < text.size() && text[i + 1] == '\'') {
+            ++i;  // '' is a quote inside a single-quoted scalar
+            continue;
+          }
+          break;
+        }
+      }
+    } else if (c == '[' || c == '{') {
+      if (++depth > limit) return SourceMark{line, static_cast<int>(i - line_start) + 1};
+    } else if ((c == ']' || c == '}') && depth > 0) {
+      --depth;
+    }
+    prev = i < text.size() ? text[i] : c;
+  }
+  return std::nullopt;
+}
 
 bool needs_quotes(std::string_view s) { return !is_plain_safe(s); }
 
@@ -326,14 +387,24 @@ Result<std::vector<YamlDocument>> parse_yaml_stream(std::string_view text, const
                   options.source_name + ": YAML input of " + std::to_string(text.size()) +
                       " bytes exceeds the limit of " + std::to_string(options.max_bytes) + " bytes");
   }
+  if (auto at = flow_nesting_beyond(text, 4 * options.max_depth)) {
+    return Status(StatusCode::kResourceExhausted, too_deep(options, *at));
+  }
   std::vector<YAML::Node> nodes;
   try {
     nodes = YAML::LoadAll(std::string(text));
+  } catch (const YAML::DeepRecursion& e) {
+    // yaml-cpp's parser recurses per level and stops itself (DepthGuard) long
+    // before the stack ends; its message ("bad file") says nothing useful.
+    return Status(StatusCode::kResourceExhausted, too_deep(options, {e.mark.line + 1, e.mark.column + 1}));
   } catch (const YAML::Exception& e) {
     return invalid_argument(location(options, {e.mark.line + 1, e.mark.column + 1}) + ": invalid YAML: " + e.msg);
   } catch (const std::exception& e) {
     return invalid_argument(options.source_name + ": invalid YAML: " + e.what());
   }
+  // Without aliases a document has fewer nodes than bytes; the budget is
+  // shared by all documents of the stream.
+  std::size_t budget = text.size() + kAliasExpansionNodes;
   std::vector<YamlDocument> docs;
   docs.reserve(nodes.size());
   std::size_t index = 0;
@@ -343,9 +414,10 @@ Result<std::vector<YamlDocument>> parse_yaml_stream(std::string_view text, const
     YamlDocument doc;
     doc.index = this_index;
     doc.start = Converter::mark(node);
-    Converter conv{options, options.record_marks ? &doc.marks : nullptr};
+    Converter conv{options, options.record_marks ? &doc.marks : nullptr, budget};
     std::string pointer;
     PLATFORM_RETURN_IF_ERROR(conv.convert(node, pointer, 0, doc.value));
+    budget = conv.budget;
     docs.push_back(std::move(doc));
   }
   return docs;

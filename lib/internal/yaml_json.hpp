@@ -39,10 +39,15 @@ struct YamlDocument {
   [[nodiscard]] SourceMark mark_of(std::string_view pointer) const;
 };
 
+/// Nodes that aliases (*name) may add beyond the input's size before
+/// parse_yaml_stream refuses the stream (kResourceExhausted): the bound on
+/// "billion laughs" documents.
+inline constexpr std::size_t kAliasExpansionNodes = 1u << 18;
+
 struct YamlParseOptions {
   std::string source_name = "<input>";  // used in error locations
   bool record_marks = false;
-  std::size_t max_depth = 128;          // nesting beyond this is refused
+  std::size_t max_depth = 128;          // nesting beyond this is refused (yaml-cpp itself stops at ~500)
   std::size_t max_bytes = 64u << 20;    // input beyond this is refused
 };
 

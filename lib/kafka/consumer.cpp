@@ -169,9 +169,12 @@ struct ConsumerState {
       }
       for (const TopicPartition& tp : event.partitions) {
         if (auto it = cursors.find(tp); it != cursors.end()) {
-          std::lock_guard lock(it->second->mu);
-          it->second->live = false;
+          // Keep the cursor alive until its lock is released: erasing the
+          // map's reference may free it (and its mutex) while locked.
+          const std::shared_ptr<PartitionCursor> cursor = std::move(it->second);
           cursors.erase(it);
+          std::lock_guard lock(cursor->mu);
+          cursor->live = false;
         }
       }
       last_cursor.reset();

@@ -6,6 +6,7 @@
 #include <mutex>
 #include <thread>
 
+#include "internal/message_limits.hpp"
 #include "kafka/handles.hpp"
 
 namespace platform::kafka {
@@ -220,6 +221,7 @@ Status Producer::send(std::string_view topic, const Message& message, DeliveryCa
 }
 
 Status Producer::send_tagged(std::string_view topic, const Message& message, std::uint64_t tag) {
+  PLATFORM_RETURN_IF_ERROR(internal::check_header_count("send to " + std::string(topic), message.headers.size()));
   if (!impl_->options.on_delivery) {
     return Status(StatusCode::kFailedPrecondition, "send_tagged needs ProducerOptions::on_delivery");
   }
@@ -229,6 +231,7 @@ Status Producer::send_tagged(std::string_view topic, const Message& message, std
 
 Status Producer::send(std::string_view topic, std::int32_t partition, const Message& message,
                       DeliveryCallback callback) {
+  PLATFORM_RETURN_IF_ERROR(internal::check_header_count("send to " + std::string(topic), message.headers.size()));
   DeliveryCallback* own = callback ? impl_->take_slot(std::move(callback)) : nullptr;
   return impl_->produce(topic, partition, message, own, reinterpret_cast<std::uintptr_t>(own));
 }

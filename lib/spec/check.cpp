@@ -320,6 +320,20 @@ struct Rules {
     }
   }
 
+  // profile: production refuses what logs anyone in with known credentials.
+  // The platform never renders a password (RabbitMQ's operator generates the
+  // default user's, Backstage and PostgreSQL read theirs from
+  // backstage.credentials_secret); what is left is Backstage's guest login.
+  void production(const PlatformSpec& spec) {
+    if (spec.profile != "production") return;
+    if (spec.backstage.auth == "guest") {
+      add("backstage.auth", "/backstage/auth",
+          "the guest provider lets anyone in without a password, which profile: production refuses; use basic "
+          "(credentials from the Secret " + spec.backstage.credentials_secret + ")",
+          "production-credentials", "/profile");
+    }
+  }
+
   void kind(const KindCluster& k) {
     std::map<int, std::size_t> hosts;
     for (std::size_t i = 0; i < k.port_mappings.size(); ++i) {
@@ -356,6 +370,7 @@ std::vector<Problem> check(const PlatformSpec& spec) {
   rules.waves(spec.argocd.waves);
   rules.tenants(spec.tenants);
   rules.kind(spec.kind);
+  rules.production(spec);
   return problems;
 }
 

@@ -52,6 +52,32 @@ void merge(Json& base, const Json& over, const SchemaNode* node) {
   }
 }
 
+// Refuses lists longer than kMaxListItems before decode() turns each item
+// into a struct (a tenant is ~1 KiB of defaults): the list is emptied and a
+// problem says why, so a hostile or mistaken spec costs no more memory than
+// its own text.
+void limit_lists(Json& value, const std::string& pointer, const std::string& path, std::vector<Problem>& problems) {
+  if (value.is_array()) {
+    if (value.size() > kMaxListItems) {
+      problems.push_back({pointer, path,
+                          "has " + std::to_string(value.size()) + " items; a spec holds at most " +
+                              std::to_string(kMaxListItems) +
+                              " per list (Kubernetes is tested up to 10,000 namespaces per cluster); split the "
+                              "platform",
+                          "list-limit", {}, {}});
+      value = Json::array();
+      return;
+    }
+    for (std::size_t i = 0; i < value.size(); ++i) {
+      limit_lists(value[i], pointer + "/" + std::to_string(i), path + "[" + std::to_string(i) + "]", problems);
+    }
+  } else if (value.is_object()) {
+    for (auto it = value.begin(); it != value.end(); ++it) {
+      limit_lists(it.value(), pointer + "/" + it.key(), path.empty() ? it.key() : path + "." + it.key(), problems);
+    }
+  }
+}
+
 bool starts_below(std::string_view pointer, std::string_view ancestor) {
   return pointer.size() > ancestor.size() && pointer.substr(0, ancestor.size()) == ancestor &&
          pointer[ancestor.size()] == '/';
@@ -172,6 +198,7 @@ Result<PlatformSpec> load(const Json* file, const Locator& locator, std::vector<
     }
   }
   internal::spec::apply_overrides(effective, options.overrides, applied, problems);
+  limit_lists(effective, "", "", problems);
   std::vector<Problem> decoded;
   PlatformSpec spec = internal::spec::decode(effective, decoded);
   // A value decode() refused kept its default; its checks would only repeat
@@ -200,6 +227,7 @@ Result<PlatformSpec> parse_spec(std::string_view yaml, std::string_view source_n
   internal::YamlParseOptions parse_options;
   parse_options.source_name = std::string(source_name);
   parse_options.record_marks = true;
+  parse_options.max_bytes = kMaxSpecBytes;
   auto docs = internal::parse_yaml_stream(yaml, parse_options);
   if (!docs.ok()) {
     // "source:line:column: invalid YAML: ..." -> a located Detail.

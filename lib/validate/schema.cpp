@@ -339,6 +339,10 @@ std::string suggestion(const SchemaNode& s, const std::string& key) {
 struct Walker {
   std::vector<SchemaError>& errors;
   std::string& ptr;
+  bool hide_values = false;  // a Secret's values never reach a message
+
+  std::string shown(const Json& v) const { return hide_values ? std::string("(value not shown)") : short_json(v); }
+  std::string quoted(const std::string& v) const { return hide_values ? std::string("the value") : "\"" + v + "\""; }
 
   void error(const char* keyword, std::string message) { errors.push_back({ptr, keyword, std::move(message)}); }
 
@@ -358,7 +362,7 @@ struct Walker {
 
   bool matches(const SchemaNode& schema, const Json& value, std::vector<SchemaError>* out = nullptr) {
     std::vector<SchemaError> tmp;
-    Walker w{out ? *out : tmp, ptr};
+    Walker w{out ? *out : tmp, ptr, hide_values};
     std::size_t before = w.errors.size();
     w.check(schema, value);
     return w.errors.size() == before;
@@ -378,7 +382,7 @@ struct Walker {
         return;
       }
     } else if (s.types != 0 && !type_matches(s.types, value)) {
-      error("type", "must be " + type_list(s.types) + ", got " + type_name(value) + " " + short_json(value));
+      error("type", "must be " + type_list(s.types) + ", got " + type_name(value) + " " + shown(value));
       return;
     }
 
@@ -386,7 +390,7 @@ struct Walker {
         std::find(s.enum_values.begin(), s.enum_values.end(), value) == s.enum_values.end()) {
       std::string allowed;
       for (const Json& e : s.enum_values) allowed += (allowed.empty() ? "" : ", ") + e.dump();
-      error("enum", "unsupported value " + short_json(value) + "; allowed: " + allowed);
+      error("enum", "unsupported value " + shown(value) + "; allowed: " + allowed);
     }
 
     if (value.is_string()) check_string(s, value.get_ref<const std::string&>());
@@ -435,10 +439,10 @@ struct Walker {
       }
     }
     if (s.pattern && !std::regex_search(v, *s.pattern)) {
-      error("pattern", "\"" + v + "\" does not match the pattern " + s.pattern_text);
+      error("pattern", quoted(v) + " does not match the pattern " + s.pattern_text);
     }
     if (s.format == Format::kDateTime && !valid_date_time(v)) {
-      error("format", "\"" + v + "\" is not an RFC 3339 date-time");
+      error("format", quoted(v) + " is not an RFC 3339 date-time");
     } else if (s.format == Format::kByte && !valid_base64(v)) {
       error("format", "must be base64-encoded bytes");
     }
@@ -447,11 +451,11 @@ struct Walker {
   void check_number(const SchemaNode& s, const Json& value) {
     double d = value.get<double>();
     if (s.minimum && (d < *s.minimum || (s.exclusive_minimum && d == *s.minimum))) {
-      error("minimum", short_json(value) + " is below the minimum " + Json(*s.minimum).dump() +
+      error("minimum", shown(value) + " is below the minimum " + Json(*s.minimum).dump() +
                            (s.exclusive_minimum ? " (exclusive)" : ""));
     }
     if (s.maximum && (d > *s.maximum || (s.exclusive_maximum && d == *s.maximum))) {
-      error("maximum", short_json(value) + " is above the maximum " + Json(*s.maximum).dump() +
+      error("maximum", shown(value) + " is above the maximum " + Json(*s.maximum).dump() +
                            (s.exclusive_maximum ? " (exclusive)" : ""));
     }
     if (s.format == Format::kInt32 && value.is_number_integer()) {
@@ -459,7 +463,7 @@ struct Walker {
                           ? value.get<std::uint64_t>() <= static_cast<std::uint64_t>(std::numeric_limits<std::int32_t>::max())
                           : value.get<std::int64_t>() >= std::numeric_limits<std::int32_t>::min() &&
                                 value.get<std::int64_t>() <= std::numeric_limits<std::int32_t>::max();
-      if (!in_range) error("format", short_json(value) + " does not fit a 32-bit integer (int32)");
+      if (!in_range) error("format", shown(value) + " does not fit a 32-bit integer (int32)");
     }
   }
 
@@ -518,7 +522,7 @@ struct Walker {
         }
         if (!seen.insert(key).second) {
           Push p(ptr, i);
-          error("x-kubernetes-list-type", "duplicate entry " + short_json(Json::parse(key)) + " in a list of type " +
+          error("x-kubernetes-list-type", "duplicate entry " + shown(Json::parse(key)) + " in a list of type " +
                                                s.list_type + (s.list_type == "map" ? " (keys must be unique)" : ""));
         }
       }
@@ -561,8 +565,9 @@ std::string field_path(std::string_view pointer) {
   return out;
 }
 
-void validate_value(const SchemaNode& schema, const Json& value, std::vector<SchemaError>& errors, std::string pointer) {
-  Walker{errors, pointer}.check(schema, value);
+void validate_value(const SchemaNode& schema, const Json& value, std::vector<SchemaError>& errors, std::string pointer,
+                    bool hide_values) {
+  Walker{errors, pointer, hide_values}.check(schema, value);
 }
 
 }  // namespace platform::internal

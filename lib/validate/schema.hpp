@@ -77,8 +77,9 @@ class SchemaArena {
 };
 
 /// Validates `value` against `schema`; appends every violation to `errors`.
-/// `pointer` is the value's location (empty for a document root).
+/// `pointer` is the value's location (empty for a document root). With
+/// `hide_values` (a Secret) no message quotes a value.
 void validate_value(const SchemaNode& schema, const Json& value, std::vector<SchemaError>& errors,
-                    std::string pointer = {});
+                    std::string pointer = {}, bool hide_values = false);
 
 }  // namespace platform::internal

@@ -175,7 +175,8 @@ struct Run {
     switch (lookup->result) {
       case K::kFound: {
         std::vector<internal::SchemaError> errors;
-        internal::validate_value(*lookup->schema, v, errors);
+        // A Secret's values are credentials: its findings name fields only.
+        internal::validate_value(*lookup->schema, v, errors, {}, d.kind == "Secret");
         for (internal::SchemaError& e : errors) add(d, e.pointer, "schema/" + e.keyword, std::move(e.message));
         if (!d.kustomization && d.name.empty()) {
           add(d, "/metadata/name", "schema/required", "required field \"metadata.name\" is missing");

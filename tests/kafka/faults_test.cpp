@@ -26,7 +26,7 @@ void produce_through(const std::string& name, const std::function<void(kafka::Em
   auto producer = kafka::Producer::create({.bootstrap_servers = cluster.bootstrap_servers(),
                                            .log = [](kafka::LogLevel, std::string_view) {}});
   BOOST_REQUIRE(producer.ok());
-  constexpr int kCount = 30000;
+  const int kCount = scaled(30000);
   Reports reports;
   for (int i = 0; i < kCount; ++i) {
     if (i == kCount / 3) fault(cluster);

@@ -8,7 +8,9 @@ function(run)
 endfunction()
 file(REMOVE_RECURSE ${PREFIX} ${CONSUMER_BINARY})
 run(${CMAKE_COMMAND} --install ${BUILD_DIR} --prefix ${PREFIX} --component Unspecified)
-run(${CMAKE_COMMAND} -S ${CONSUMER_SOURCE} -B ${CONSUMER_BINARY} -DCMAKE_PREFIX_PATH=${PREFIX})
+# A sanitizer build's library needs its runtime in the consumer too (CONSUMER_FLAGS).
+run(${CMAKE_COMMAND} -S ${CONSUMER_SOURCE} -B ${CONSUMER_BINARY} -DCMAKE_PREFIX_PATH=${PREFIX}
+    "-DCMAKE_CXX_FLAGS=${CONSUMER_FLAGS}" "-DCMAKE_EXE_LINKER_FLAGS=${CONSUMER_FLAGS}")
 run(${CMAKE_COMMAND} --build ${CONSUMER_BINARY})
 run(${CONSUMER_BINARY}/consumer)
 if(NOT last_output MATCHES "libplatform consumer ok")

@@ -6,6 +6,7 @@
 /// platform rules a spec must satisfy, and the commented default spec.
 /// All functions are thread-safe (no shared state).
 
+#include <cstddef>
 #include <filesystem>
 #include <string>
 #include <string_view>
@@ -16,6 +17,19 @@
 #include "platform/status.hpp"
 
 namespace platform::spec {
+
+/// The most items any list of a spec may hold (tenants, kafka.topics, ...):
+/// Kubernetes is tested up to 10,000 namespaces per cluster, and a tenant is
+/// a namespace. A longer list is refused (kInvalidArgument, rule
+/// "list-limit") before its items are decoded, so memory stays bounded by the
+/// input's size.
+inline constexpr std::size_t kMaxListItems = 10000;
+
+/// The largest spec text parse_spec() reads (4 MiB; the seed's spec is ~5 KiB
+/// and 10,000 tenants take ~2 MiB). Longer text is refused
+/// (kResourceExhausted) before the YAML parser sees it: yaml-cpp keeps ~100
+/// bytes per node.
+inline constexpr std::size_t kMaxSpecBytes = 4u << 20;
 
 /// How to load a spec.
 struct LoadOptions {
