@@ -7,6 +7,7 @@
 #define BOOST_TEST_MODULE flow_bridge_faults
 #include <boost/test/unit_test.hpp>
 
+#include "test_scale.hpp"
 #include "amqp/fixture.hpp"
 #include "flow/flow_test_util.hpp"
 #include "platform/flow/bridge.hpp"
@@ -16,7 +17,7 @@ namespace amqp = platform::amqp;
 using namespace flow_test;
 
 namespace {
-constexpr int kMessages = 100000;
+const int kMessages = platform_test::scaled(100000);
 constexpr int kPartitions = 12;
 
 // Reads the queue until it stays empty; acks everything.
