@@ -68,7 +68,10 @@ int main() try {
   std::set<std::string> keys;
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
   while (keys.size() < 2 && std::chrono::steady_clock::now() < deadline) {
-    for (const auto& r : consumer.poll(std::chrono::milliseconds(200)).value()) keys.insert(r.message.key);
+    // Keep the batch: iterating `poll(...).value()` directly would read a
+    // destroyed temporary (ASan: stack-use-after-scope).
+    const auto batch = consumer.poll(std::chrono::milliseconds(200)).value();
+    for (const auto& r : batch) keys.insert(r.message.key);
   }
   std::cout << "events: " << keys.size() << " orders:";
   for (const auto& k : keys) std::cout << " " << k;

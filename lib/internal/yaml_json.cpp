@@ -8,8 +8,11 @@
 #include <cstdio>
 #include <optional>
 #include <regex>
+#include <sstream>
 
 #include <yaml-cpp/depthguard.h>
+#include <yaml-cpp/eventhandler.h>
+#include <yaml-cpp/parser.h>
 #include <yaml-cpp/yaml.h>
 
 namespace platform::internal {
@@ -67,6 +70,71 @@ Json scalar_to_json(const YAML::Node& node) {
   if (text == "-.inf" || text == "-.Inf" || text == "-.INF") return Json(-INFINITY);
   return Json(text);
 }
+
+// yaml-cpp 0.7's LoadAll() loops forever, allocating a null document per
+// turn, on some malformed input (a lone ",": jbeder/yaml-cpp#1040, fixed
+// after 0.7 by jbeder/yaml-cpp#1319): the parser reports a new document
+// without consuming anything. A first pass with this no-op handler notices a
+// document starting where the previous one started, so parse_yaml_stream
+// refuses such input before LoadAll() sees it.
+class ProgressCheck : public YAML::EventHandler {
+ public:
+  bool stuck = false;
+  YAML::Mark where;
+
+  void OnDocumentStart(const YAML::Mark& mark) override {
+    stuck = stuck || (started_ && mark.pos == last_.pos);
+    started_ = true;
+    last_ = mark;
+    where = mark;
+  }
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t, const std::string&) override {}
+  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
+  void OnMapEnd() override {}
+
+ private:
+  bool started_ = false;
+  YAML::Mark last_;
+};
+
+}  // namespace
+
+std::size_t invalid_utf8_at(std::string_view s) {
+  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+  const std::size_t n = s.size();
+  std::size_t i = 0;
+  while (i < n) {
+    const unsigned char c = p[i];
+    if (c < 0x80) {
+      ++i;
+      continue;
+    }
+    std::size_t len = 0;
+    unsigned char lo = 0x80, hi = 0xBF;  // allowed range of the second byte
+    if (c >= 0xC2 && c <= 0xDF) len = 2;
+    else if (c == 0xE0) len = 3, lo = 0xA0;
+    else if (c >= 0xE1 && c <= 0xEC) len = 3;
+    else if (c == 0xED) len = 3, hi = 0x9F;  // no surrogates
+    else if (c >= 0xEE && c <= 0xEF) len = 3;
+    else if (c == 0xF0) len = 4, lo = 0x90;
+    else if (c >= 0xF1 && c <= 0xF3) len = 4;
+    else if (c == 0xF4) len = 4, hi = 0x8F;  // at most U+10FFFF
+    else return i;
+    if (i + len > n || p[i + 1] < lo || p[i + 1] > hi) return i;
+    for (std::size_t k = 2; k < len; ++k) {
+      if (p[i + k] < 0x80 || p[i + k] > 0xBF) return i;
+    }
+    i += len;
+  }
+  return std::string_view::npos;
+}
+
+namespace {
 
 std::string too_deep(const YamlParseOptions& options, SourceMark at) {
   return location(options, at) + ": YAML nested deeper than " + std::to_string(options.max_depth) +
@@ -387,11 +455,32 @@ Result<std::vector<YamlDocument>> parse_yaml_stream(std::string_view text, const
                   options.source_name + ": YAML input of " + std::to_string(text.size()) +
                       " bytes exceeds the limit of " + std::to_string(options.max_bytes) + " bytes");
   }
+  // Every string later goes through nlohmann::json, which throws on invalid
+  // UTF-8 when dumped: refuse such input here, where the place can be named.
+  if (std::size_t bad = invalid_utf8_at(text); bad != std::string_view::npos) {
+    const std::size_t line_start = text.rfind('\n', bad == 0 ? 0 : bad - 1);
+    const int line = 1 + static_cast<int>(std::count(text.begin(), text.begin() + static_cast<long>(bad), '\n'));
+    const int column = static_cast<int>(bad - (line_start == std::string_view::npos || bad == 0 ? 0 : line_start + 1)) + 1;
+    char byte[8];
+    std::snprintf(byte, sizeof byte, "0x%02x", static_cast<unsigned char>(text[bad]));
+    return invalid_argument(location(options, {line, column}) + ": invalid YAML: byte " + byte +
+                            " is not UTF-8; save the file as UTF-8");
+  }
   if (auto at = flow_nesting_beyond(text, 4 * options.max_depth)) {
     return Status(StatusCode::kResourceExhausted, too_deep(options, *at));
   }
   std::vector<YAML::Node> nodes;
   try {
+    std::istringstream in{std::string(text)};
+    YAML::Parser parser(in);
+    ProgressCheck check;
+    while (parser.HandleNextDocument(check)) {
+      if (check.stuck) {
+        return invalid_argument(location(options, {check.where.line + 1, check.where.column + 1}) +
+                                ": invalid YAML: no document can start here; check this line's syntax "
+                                "(a stray ',', ']' or '}')");
+      }
+    }
     nodes = YAML::LoadAll(std::string(text));
   } catch (const YAML::DeepRecursion& e) {
     // yaml-cpp's parser recurses per level and stops itself (DepthGuard) long

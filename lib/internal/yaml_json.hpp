@@ -70,6 +70,11 @@ void append_yaml(std::string& out, const Json& value);
 /// same string.
 bool is_plain_safe(std::string_view s);
 
+/// The offset of the first byte of `s` that is not well-formed UTF-8
+/// (overlong forms, surrogates and code points above U+10FFFF included), or
+/// npos when all of it is. parse_yaml_stream() refuses such text.
+std::size_t invalid_utf8_at(std::string_view s);
+
 /// "source:line:column" for a document's pointer.
 std::string location(const YamlParseOptions& options, SourceMark mark);
 

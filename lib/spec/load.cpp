@@ -279,6 +279,9 @@ Status check_spec(const PlatformSpec& spec) {
 
 std::string to_yaml(const PlatformSpec& spec) { return internal::to_yaml(internal::spec::encode(spec)); }
 
-std::string to_json(const PlatformSpec& spec) { return internal::spec::encode(spec).dump(2) + "\n"; }
+std::string to_json(const PlatformSpec& spec) {
+  // A spec built in code may hold any bytes: never throw on invalid UTF-8.
+  return internal::spec::encode(spec).dump(2, ' ', false, Json::error_handler_t::replace) + "\n";
+}
 
 }  // namespace platform::spec

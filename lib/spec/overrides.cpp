@@ -150,6 +150,10 @@ void apply_overrides(Json& value, const std::vector<std::string>& overrides, std
     auto fail = [&](std::string path, std::string message) {
       problems.push_back({{}, std::move(path), std::move(message), "set-syntax", {}, location});
     };
+    if (std::size_t bad = internal::invalid_utf8_at(text); bad != std::string::npos) {
+      fail("", "byte " + std::to_string(bad + 1) + " is not UTF-8; pass the value as UTF-8 text");
+      continue;
+    }
     // The first '=' outside [...] separates path and value.
     std::size_t eq = std::string::npos;
     int depth = 0;

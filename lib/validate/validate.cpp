@@ -92,7 +92,8 @@ std::string to_json(const Report& report) {
                              {"message", f.message}});
   }
   j["summary"] = report.summary();
-  return j.dump(2) + "\n";
+  // File names come from the file system and may be any bytes: never throw.
+  return j.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n";
 }
 
 namespace {

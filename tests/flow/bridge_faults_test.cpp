@@ -7,6 +7,7 @@
 #define BOOST_TEST_MODULE flow_bridge_faults
 #include <boost/test/unit_test.hpp>
 
+#include "test_scale.hpp"
 #include "amqp/fixture.hpp"
 #include "flow/flow_test_util.hpp"
 #include "platform/flow/bridge.hpp"
@@ -16,7 +17,7 @@ namespace amqp = platform::amqp;
 using namespace flow_test;
 
 namespace {
-constexpr int kMessages = 100000;
+const int kMessages = platform_test::scaled(100000);
 constexpr int kPartitions = 12;
 
 // Reads the queue until it stays empty; acks everything.
@@ -64,10 +65,12 @@ BOOST_AUTO_TEST_CASE(kafka_to_rabbitmq_loses_nothing_under_faults) {
   platform::Status result;
   std::thread runner([&] { result = bridge.run(); });
 
-  BOOST_REQUIRE_MESSAGE(wait_for([&] { return bridge.metrics().done > 5000; }, 30s), "the bridge did not start");
+  BOOST_REQUIRE_MESSAGE(wait_for([&] { return bridge.metrics().done > kMessages / 20; }, 30s),
+                        "the bridge did not start");
   BOOST_TEST(amqp_test::kill_connections(conn_name + "/k2r") == 1);
   kafka_faults(cluster, {"in"}, kPartitions);
-  BOOST_REQUIRE_MESSAGE(wait_for([&] { return bridge.metrics().done > 60000; }, 60s), "stalled after the faults");
+  BOOST_REQUIRE_MESSAGE(wait_for([&] { return bridge.metrics().done > kMessages * 6 / 10; }, 60s),
+                        "stalled after the faults");
   BOOST_TEST(amqp_test::kill_connections_when_up(conn_name + "/k2r") == 1);
   BOOST_TEST_REQUIRE(wait_for([&] { return bridge.metrics().done >= kMessages; }, 90s),
                      "done: " << bridge.metrics().done);
@@ -115,10 +118,12 @@ BOOST_AUTO_TEST_CASE(rabbitmq_to_kafka_loses_nothing_under_faults) {
   platform::Status result;
   std::thread runner([&] { result = bridge.run(); });
 
-  BOOST_REQUIRE_MESSAGE(wait_for([&] { return bridge.metrics().done > 5000; }, 30s), "the bridge did not start");
+  BOOST_REQUIRE_MESSAGE(wait_for([&] { return bridge.metrics().done > kMessages / 20; }, 30s),
+                        "the bridge did not start");
   BOOST_TEST(amqp_test::kill_connections(conn_name + "/r2k") == 1);
   kafka_faults(cluster, {"out"}, kPartitions);
-  BOOST_REQUIRE_MESSAGE(wait_for([&] { return bridge.metrics().done > 60000; }, 60s), "stalled after the faults");
+  BOOST_REQUIRE_MESSAGE(wait_for([&] { return bridge.metrics().done > kMessages * 6 / 10; }, 60s),
+                        "stalled after the faults");
   BOOST_TEST(amqp_test::kill_connections_when_up(conn_name + "/r2k") == 1);
   // Done when the queue is empty and nothing is in flight.
   BOOST_TEST_REQUIRE(wait_for([&] {

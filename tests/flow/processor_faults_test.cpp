@@ -6,6 +6,7 @@
 #define BOOST_TEST_MODULE flow_processor_faults
 #include <boost/test/unit_test.hpp>
 
+#include "test_scale.hpp"
 #include "flow/flow_test_util.hpp"
 #include "platform/flow/processor.hpp"
 
@@ -13,7 +14,7 @@ namespace flow = platform::flow;
 using namespace flow_test;
 
 BOOST_AUTO_TEST_CASE(processor_loses_nothing_under_kafka_faults) {
-  constexpr int kMessages = 100000;
+  const int kMessages = platform_test::scaled(100000);
   constexpr int kPartitions = 12;  // ~8,300 per partition: well inside the mock's retention
   kafka::EmbeddedClusterOptions co;
   co.topics = {{"in", kPartitions, 3, {}}, {"out", kPartitions, 3, {}}};
@@ -34,7 +35,8 @@ BOOST_AUTO_TEST_CASE(processor_loses_nothing_under_kafka_faults) {
   platform::Status result;
   std::thread runner([&] { result = processor.run(); });
 
-  BOOST_REQUIRE_MESSAGE(wait_for([&] { return processor.metrics().done > 5000; }, 30s), "the processor did not start");
+  BOOST_REQUIRE_MESSAGE(wait_for([&] { return processor.metrics().done > kMessages / 20; }, 30s),
+                        "the processor did not start");
   kafka_faults(cluster, {"in", "out"}, kPartitions);
   BOOST_TEST_REQUIRE(wait_for([&] { return processor.metrics().done >= kMessages; }, 90s),
                      "done: " << processor.metrics().done);

@@ -2,6 +2,9 @@
 #define BOOST_TEST_MODULE internal
 #include <boost/test/unit_test.hpp>
 
+#include <fstream>
+#include <iterator>
+
 #include "internal/yaml_json.hpp"
 
 using platform::internal::Json;
@@ -81,4 +84,24 @@ BOOST_AUTO_TEST_CASE(multi_document_streams_keep_indices) {
   BOOST_REQUIRE(r.ok());
   BOOST_REQUIRE_EQUAL(r->size(), 2u);
   BOOST_TEST((*r)[1].index == 2u);
+}
+
+// Found by fuzz_kubeconfig: yaml-cpp 0.7's LoadAll() loops forever (and
+// allocates without bound) on input whose first token starts no document,
+// e.g. a lone ',' (jbeder/yaml-cpp#1040). Each is refused at once.
+BOOST_AUTO_TEST_CASE(input_that_makes_yaml_cpp_loop_forever_is_refused) {
+  std::ifstream in(std::string(PLATFORM_TEST_DATA_DIR) +
+                       "/fuzz/kubeconfig/timeout-f6f73d479f9fbc8627c1430b632c7ae4b4bdc7ea",
+                   std::ios::binary);
+  BOOST_REQUIRE(in.good());
+  const std::string crash((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  for (const std::string& text : {crash, std::string(","), std::string("a: 1\n---\n,\n")}) {
+    auto r = parse_yaml_stream(text);
+    BOOST_REQUIRE(!r.ok());
+    BOOST_TEST((r.status().code() == platform::StatusCode::kInvalidArgument));
+    BOOST_TEST(r.status().message().find("invalid YAML") != std::string::npos, r.status().message());
+  }
+  // Ordinary streams, empty documents included, are unaffected.
+  BOOST_TEST(parse_yaml_stream("---\n---\na: 1\n---\n").ok());
+  BOOST_TEST(parse_yaml_stream("").ok());
 }

@@ -6,9 +6,7 @@
 
 #include <boost/test/unit_test.hpp>
 
-#include <algorithm>
 #include <chrono>
-#include <cstdlib>
 #include <condition_variable>
 #include <map>
 #include <mutex>
@@ -18,21 +16,14 @@
 #include "platform/kafka/consumer.hpp"
 #include "platform/kafka/embedded_cluster.hpp"
 #include "platform/kafka/producer.hpp"
+#include "test_scale.hpp"
 
 namespace kafka_test {
 
 using namespace std::chrono_literals;
 namespace kafka = platform::kafka;
 
-/// `count` scaled by PLATFORM_TEST_SCALE (a factor in (0, 1], default 1): the
-/// sanitizer runs send fewer messages through the long fault scenarios, but
-/// never fewer than `floor`.
-inline int scaled(int count, int floor = 1000) {
-  const char* env = std::getenv("PLATFORM_TEST_SCALE");
-  double scale = env != nullptr ? std::atof(env) : 1.0;
-  if (!(scale > 0.0) || scale > 1.0) scale = 1.0;
-  return std::max(floor, static_cast<int>(count * scale));
-}
+using platform_test::scaled;
 
 /// Delivery reports collected from the delivery thread.
 struct Reports {

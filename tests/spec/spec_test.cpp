@@ -624,3 +624,26 @@ BOOST_AUTO_TEST_CASE(docs_spec_reference_is_generated_from_the_code) {
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+// Found by fuzz_spec: a --set value with bytes that are not UTF-8 made the
+// error message's nlohmann::json dump() throw out of parse_spec (terminate).
+// Such input is refused as an ordinary problem, in --set and in the file.
+BOOST_AUTO_TEST_CASE(bytes_that_are_not_utf8_are_refused_not_thrown) {
+  std::ifstream in(std::string(PLATFORM_TEST_DATA_DIR) + "/fuzz/spec/crash-6d82ee444434a4db8efc1508e73fe932984cdafe",
+                   std::ios::binary);
+  BOOST_REQUIRE(in.good());
+  std::stringstream text;
+  text << in.rdbuf();
+  const std::string input = text.str();
+  const std::size_t cut = input.find("\n%%set\n");
+  BOOST_REQUIRE(cut != std::string::npos);
+  std::vector<std::string> sets;
+  std::istringstream lines(input.substr(cut + 7));
+  for (std::string line; std::getline(lines, line);) sets.push_back(line);
+  auto r = platform::spec::parse_spec(input.substr(0, cut), "crash.yaml", {.overrides = sets});
+  BOOST_REQUIRE(!r.ok());
+  BOOST_TEST(r.status().to_string().find("is not UTF-8") != std::string::npos, r.status().to_string());
+  auto file = platform::spec::parse_spec("name: \"caf\xe9\"\n", "latin1.yaml");
+  BOOST_REQUIRE(!file.ok());
+  BOOST_TEST(file.status().to_string().find("latin1.yaml:1:11") != std::string::npos, file.status().to_string());
+}

@@ -238,3 +238,17 @@ BOOST_AUTO_TEST_CASE(locations) {
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+// Found by fuzz_validate: a manifest with bytes that are not UTF-8 made
+// to_json(report) throw (nlohmann::json dump). It is refused when read.
+BOOST_AUTO_TEST_CASE(a_manifest_that_is_not_utf8_is_refused_not_thrown) {
+  std::ifstream in(std::string(PLATFORM_TEST_DATA_DIR) +
+                       "/fuzz/validate/crash-752156cdc2b08216f64f89e1d0618964229f3626",
+                   std::ios::binary);
+  BOOST_REQUIRE(in.good());
+  std::stringstream text;
+  text << in.rdbuf();
+  auto report = platform::validate::validate_sources({{"crash.yaml", text.str()}});
+  BOOST_REQUIRE(!report.ok());
+  BOOST_TEST(report.status().message().find("is not UTF-8") != std::string::npos, report.status().message());
+}

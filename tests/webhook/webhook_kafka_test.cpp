@@ -2,6 +2,8 @@
 // The webhook against the embedded Kafka cluster: what a sender sees for each
 // kind of request, and what ends up in the topic.
 #define BOOST_TEST_MODULE webhook_kafka
+#include <sys/resource.h>
+
 #include <boost/test/unit_test.hpp>
 
 #include <atomic>
@@ -170,6 +172,25 @@ BOOST_AUTO_TEST_CASE(an_oversized_body_is_refused_before_it_is_sent) {
   for (int i = 0; i < 3; ++i) BOOST_REQUIRE(chunked.write_raw("200\r\n" + std::string(512, 'x') + "\r\n"));
   auto cut = chunked.read();
   BOOST_TEST(cut.status == 413);
+}
+
+BOOST_AUTO_TEST_CASE(a_1_gib_body_gets_413_without_being_read) {
+  auto hook = start(kafka_options(bootstrap(), unique("gib")));  // the default 1 MiB body limit
+  auto rss_kib = [] {
+    rusage u{};
+    ::getrusage(RUSAGE_SELF, &u);
+    return u.ru_maxrss;
+  };
+  const long before = rss_kib();
+  Client c(hook.port());
+  BOOST_REQUIRE(c.write_raw("POST /webhooks/orders HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                            "Content-Length: 1073741824\r\n\r\n"));
+  auto r = c.read();
+  BOOST_TEST(r.status == 413);
+  BOOST_TEST(r.header("connection") == "close");
+  // Nothing was reserved for the announced body: the peak memory of the whole
+  // process (server included) grew by less than 16 MiB.
+  BOOST_TEST(rss_kib() - before < 16 * 1024);
 }
 
 BOOST_AUTO_TEST_CASE(slow_clients_are_cut_off_without_delaying_others) {
