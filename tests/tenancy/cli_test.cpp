@@ -14,24 +14,13 @@
 
 namespace fs = std::filesystem;
 
+#include "cli_run.hpp"
+
 namespace {
 
-struct Run {
-  int exit_code;
-  std::string out;
-};
+using platform_test::Run;
 
-Run platformctl(const std::string& args) {
-  std::string cmd = std::string(PLATFORMCTL_PATH) + " " + args + " 2>&1";
-  FILE* p = popen(cmd.c_str(), "r");
-  BOOST_REQUIRE(p != nullptr);
-  std::string out;
-  std::array<char, 4096> buf{};
-  std::size_t n;
-  while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) out.append(buf.data(), n);
-  int status = pclose(p);
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
-}
+Run platformctl(const std::string& args) { return platform_test::run_command(std::string(PLATFORMCTL_PATH) + " " + args); }
 
 struct Dir {
   fs::path path = fs::temp_directory_path() / ("tenancy_cli_" + std::to_string(::getpid()));
