@@ -28,7 +28,18 @@ start_rabbitmq() {
   else
     echo "setup: starting rabbitmq-server"
     rabbitmq-server -detached >/dev/null 2>&1 || true
-    timeout 120 rabbitmqctl await_startup >/dev/null
+    # `-detached` returns before the Erlang node registers with epmd, and
+    # `await_startup` fails at once (exit 69) on a node it cannot see yet:
+    # retry until the node answers, for at most two minutes.
+    local deadline=$((SECONDS + 120))
+    until rabbitmqctl -q await_startup >/dev/null 2>&1; do
+      if (( SECONDS >= deadline )); then
+        echo "setup: rabbitmq-server did not start within 120 s;" \
+             "see /var/log/rabbitmq/ and run 'rabbitmqctl await_startup'" >&2
+        exit 1
+      fi
+      sleep 1
+    done
   fi
   # The seed's plugins; enabling an enabled plugin is a no-op.
   rabbitmq-plugins enable --quiet rabbitmq_federation rabbitmq_shovel rabbitmq_stream \
