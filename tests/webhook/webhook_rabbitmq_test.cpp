@@ -42,7 +42,7 @@ struct Broker {
     o.ack_timeout = std::chrono::seconds(3);
     o.retry_after = std::chrono::seconds(2);
     o.rabbitmq = amqp_test::local("webhook-test-publisher");
-    o.log = [](std::string_view line) { BOOST_TEST_MESSAGE("webhook: " << line); };
+    o.log = webhook_test::log_line;  // not BOOST_TEST_MESSAGE: server threads call it
     flow::WebhookRoute r;
     r.path = "/hooks/notify";
     r.to = "rabbitmq:" + exchange + "?routingKey=" + routing_key;

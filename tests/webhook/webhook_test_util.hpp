@@ -18,6 +18,8 @@
 #include <map>
 #include <utility>  // Boost 1.74 asio uses std::exchange without including it
 #include <random>
+#include <iostream>
+#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
@@ -26,6 +28,15 @@
 #include "platform/kafka/consumer.hpp"
 
 namespace webhook_test {
+
+/// The webhook's log lines, to stderr. Boost.Test is not thread-safe, so
+/// lines logged from the server's threads must not go through its macros.
+inline void log_line(std::string_view line) {
+  static std::mutex mu;
+  std::lock_guard lock(mu);
+  std::clog << "webhook: " << line << std::endl;
+}
+
 
 namespace asio = boost::asio;
 namespace beast = boost::beast;
@@ -152,7 +163,7 @@ inline platform::flow::WebhookOptions kafka_options(const std::string& bootstrap
   o.ack_timeout = 3s;
   o.retry_after = 1s;
   o.shutdown_timeout = 5s;
-  o.log = [](std::string_view line) { BOOST_TEST_MESSAGE("webhook: " << line); };
+  o.log = webhook_test::log_line;  // not BOOST_TEST_MESSAGE: server threads call it
   platform::flow::WebhookRoute r;
   r.path = "/webhooks/orders";
   r.to = "kafka:" + topic + (key.empty() ? "" : "?key=" + key);
