@@ -69,14 +69,16 @@ struct Topology::Impl {
   bool channel_open = false;
 
   // A channel error (404, 406) closes only the channel; reopen it for the
-  // next call. A broken connection is reopened the same way.
-  Status ready() {
+  // next call. A broken connection is reopened with the reconnect policy.
+  Status ready(bool after_loss) {
     if (conn && conn->broken()) {
       conn.reset();
       channel_open = false;
     }
     if (!conn) {
-      Result<internal::AmqpConnection> c = internal::AmqpConnection::connect(options);
+      Result<internal::AmqpConnection> c = after_loss
+                                               ? internal::AmqpConnection::connect_with_backoff(options, false)
+                                               : internal::AmqpConnection::connect(options);
       if (!c.ok()) return c.status();
       conn.emplace(std::move(c).value());
     }
@@ -87,9 +89,21 @@ struct Topology::Impl {
     return {};
   }
 
-  Status check(std::string_view what) {
-    Status s = conn->check_rpc(kChannel, what);
-    if (!s.ok()) channel_open = false;
+  // Sends one synchronous method (`send` issues it on the channel) and reads
+  // its reply. Every Topology method is idempotent, so when the connection
+  // turns out to be lost (a broker restart while the Topology sat idle) it
+  // is reopened and the method sent once more.
+  template <typename Send>
+  Status call(const std::string& what, Send&& send) {
+    Status s;
+    for (int attempt = 0; attempt < 2; ++attempt) {
+      PLATFORM_RETURN_IF_ERROR(ready(attempt > 0));
+      send(conn->state());
+      s = conn->check_rpc(kChannel, what);
+      if (s.ok()) return s;
+      channel_open = false;
+      if (!conn->broken()) return s;  // the broker refused: retrying would not help
+    }
     return s;
   }
 };
@@ -103,86 +117,87 @@ Result<Topology> Topology::open(ConnectionOptions options) {
   auto impl = std::make_unique<Impl>();
   impl->where = describe(options);
   impl->options = std::move(options);
-  PLATFORM_RETURN_IF_ERROR(impl->ready());
+  PLATFORM_RETURN_IF_ERROR(impl->ready(false));
   return Topology(std::move(impl));
 }
 
 Status Topology::declare_exchange(const ExchangeOptions& o) {
   if (o.name.empty()) return invalid_argument("ExchangeOptions.name is empty; the default exchange cannot be declared");
   Impl& d = *impl_;
-  PLATFORM_RETURN_IF_ERROR(d.ready());
-  amqp_exchange_declare(d.conn->state(), kChannel, internal::as_bytes(o.name),
-                        internal::as_bytes(o.type), 0, o.durable ? 1 : 0, o.auto_delete ? 1 : 0,
-                        o.internal ? 1 : 0, d.encoder.encode(o.arguments));
-  return d.check("exchange.declare of '" + o.name + "' (type " + o.type + ")");
+  return d.call("exchange.declare of '" + o.name + "' (type " + o.type + ")", [&](amqp_connection_state_t c) {
+    amqp_exchange_declare(c, kChannel, internal::as_bytes(o.name), internal::as_bytes(o.type), 0,
+                          o.durable ? 1 : 0, o.auto_delete ? 1 : 0, o.internal ? 1 : 0,
+                          d.encoder.encode(o.arguments));
+  });
 }
 
 Result<QueueInfo> Topology::declare_queue(const QueueOptions& o) {
   Result<FieldTable> args = queue_arguments(o);
   if (!args.ok()) return args.status();
   Impl& d = *impl_;
-  PLATFORM_RETURN_IF_ERROR(d.ready());
-  amqp_queue_declare_ok_t* ok = amqp_queue_declare(
-      d.conn->state(), kChannel, internal::as_bytes(o.name), 0, o.durable ? 1 : 0,
-      o.exclusive ? 1 : 0, o.auto_delete ? 1 : 0, d.encoder.encode(*args));
-  PLATFORM_RETURN_IF_ERROR(d.check("queue.declare of '" + o.name + "' (" + to_string(o.type) + ")"));
+  amqp_queue_declare_ok_t* ok = nullptr;
+  PLATFORM_RETURN_IF_ERROR(d.call("queue.declare of '" + o.name + "' (" + to_string(o.type) + ")",
+                                  [&](amqp_connection_state_t c) {
+                                    ok = amqp_queue_declare(c, kChannel, internal::as_bytes(o.name), 0,
+                                                            o.durable ? 1 : 0, o.exclusive ? 1 : 0,
+                                                            o.auto_delete ? 1 : 0, d.encoder.encode(*args));
+                                  }));
   return QueueInfo{internal::to_string(ok->queue), ok->message_count, ok->consumer_count};
 }
 
 Result<QueueInfo> Topology::inspect_queue(std::string_view queue) {
   Impl& d = *impl_;
-  PLATFORM_RETURN_IF_ERROR(d.ready());
-  amqp_queue_declare_ok_t* ok = amqp_queue_declare(d.conn->state(), kChannel,
-                                                   internal::as_bytes(queue), 1, 0, 0, 0,
-                                                   amqp_empty_table);
-  PLATFORM_RETURN_IF_ERROR(d.check("inspecting queue '" + std::string(queue) + "'"));
+  amqp_queue_declare_ok_t* ok = nullptr;
+  PLATFORM_RETURN_IF_ERROR(d.call("inspecting queue '" + std::string(queue) + "'", [&](amqp_connection_state_t c) {
+    ok = amqp_queue_declare(c, kChannel, internal::as_bytes(queue), 1, 0, 0, 0, amqp_empty_table);
+  }));
   return QueueInfo{internal::to_string(ok->queue), ok->message_count, ok->consumer_count};
 }
 
 Status Topology::bind_queue(std::string_view queue, std::string_view exchange,
                             std::string_view routing_key, const FieldTable& arguments) {
   Impl& d = *impl_;
-  PLATFORM_RETURN_IF_ERROR(d.ready());
-  amqp_queue_bind(d.conn->state(), kChannel, internal::as_bytes(queue), internal::as_bytes(exchange),
-                  internal::as_bytes(routing_key), d.encoder.encode(arguments));
-  return d.check("queue.bind of '" + std::string(queue) + "' to exchange '" +
-                 std::string(exchange) + "' with routing key '" + std::string(routing_key) + "'");
+  return d.call("queue.bind of '" + std::string(queue) + "' to exchange '" + std::string(exchange) +
+                    "' with routing key '" + std::string(routing_key) + "'",
+                [&](amqp_connection_state_t c) {
+                  amqp_queue_bind(c, kChannel, internal::as_bytes(queue), internal::as_bytes(exchange),
+                                  internal::as_bytes(routing_key), d.encoder.encode(arguments));
+                });
 }
 
 Status Topology::unbind_queue(std::string_view queue, std::string_view exchange,
                               std::string_view routing_key, const FieldTable& arguments) {
   Impl& d = *impl_;
-  PLATFORM_RETURN_IF_ERROR(d.ready());
-  amqp_queue_unbind(d.conn->state(), kChannel, internal::as_bytes(queue),
-                    internal::as_bytes(exchange), internal::as_bytes(routing_key),
-                    d.encoder.encode(arguments));
-  return d.check("queue.unbind of '" + std::string(queue) + "' from exchange '" +
-                 std::string(exchange) + "'");
+  return d.call("queue.unbind of '" + std::string(queue) + "' from exchange '" + std::string(exchange) + "'",
+                [&](amqp_connection_state_t c) {
+                  amqp_queue_unbind(c, kChannel, internal::as_bytes(queue), internal::as_bytes(exchange),
+                                    internal::as_bytes(routing_key), d.encoder.encode(arguments));
+                });
 }
 
 Result<std::uint32_t> Topology::purge_queue(std::string_view queue) {
   Impl& d = *impl_;
-  PLATFORM_RETURN_IF_ERROR(d.ready());
-  amqp_queue_purge_ok_t* ok = amqp_queue_purge(d.conn->state(), kChannel, internal::as_bytes(queue));
-  PLATFORM_RETURN_IF_ERROR(d.check("queue.purge of '" + std::string(queue) + "'"));
+  amqp_queue_purge_ok_t* ok = nullptr;
+  PLATFORM_RETURN_IF_ERROR(d.call("queue.purge of '" + std::string(queue) + "'", [&](amqp_connection_state_t c) {
+    ok = amqp_queue_purge(c, kChannel, internal::as_bytes(queue));
+  }));
   return ok->message_count;
 }
 
 Result<std::uint32_t> Topology::delete_queue(std::string_view queue, bool if_unused, bool if_empty) {
   Impl& d = *impl_;
-  PLATFORM_RETURN_IF_ERROR(d.ready());
-  amqp_queue_delete_ok_t* ok = amqp_queue_delete(d.conn->state(), kChannel,
-                                                 internal::as_bytes(queue), if_unused ? 1 : 0,
-                                                 if_empty ? 1 : 0);
-  PLATFORM_RETURN_IF_ERROR(d.check("queue.delete of '" + std::string(queue) + "'"));
+  amqp_queue_delete_ok_t* ok = nullptr;
+  PLATFORM_RETURN_IF_ERROR(d.call("queue.delete of '" + std::string(queue) + "'", [&](amqp_connection_state_t c) {
+    ok = amqp_queue_delete(c, kChannel, internal::as_bytes(queue), if_unused ? 1 : 0, if_empty ? 1 : 0);
+  }));
   return ok->message_count;
 }
 
 Status Topology::delete_exchange(std::string_view exchange, bool if_unused) {
   Impl& d = *impl_;
-  PLATFORM_RETURN_IF_ERROR(d.ready());
-  amqp_exchange_delete(d.conn->state(), kChannel, internal::as_bytes(exchange), if_unused ? 1 : 0);
-  return d.check("exchange.delete of '" + std::string(exchange) + "'");
+  return d.call("exchange.delete of '" + std::string(exchange) + "'", [&](amqp_connection_state_t c) {
+    amqp_exchange_delete(c, kChannel, internal::as_bytes(exchange), if_unused ? 1 : 0);
+  });
 }
 
 std::string Topology::address() const { return impl_->where; }

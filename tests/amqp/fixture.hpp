@@ -96,6 +96,26 @@ inline int kill_connections_when_up(const std::string& name) {
   return 0;
 }
 
+/// Stops the broker's RabbitMQ application, keeps it down for `down`, and
+/// starts it again (rabbitmqctl stop_app / start_app): every connection
+/// drops and new ones are refused meanwhile. Disturbs every client of the
+/// broker, so a test that calls it must run alone (ctest RUN_SERIAL).
+/// Returns false (output printed) when rabbitmqctl fails.
+inline bool restart_app(std::chrono::milliseconds down) {
+  auto [rc, out] = run("rabbitmqctl -q stop_app");
+  if (rc != 0) {
+    std::fprintf(stderr, "rabbitmqctl stop_app failed: %s\n", out.c_str());
+    return false;
+  }
+  std::this_thread::sleep_for(down);
+  auto [src, sout] = run("rabbitmqctl -q start_app && rabbitmqctl -q await_startup");
+  if (src != 0) {
+    std::fprintf(stderr, "rabbitmqctl start_app failed: %s\n", sout.c_str());
+    return false;
+  }
+  return true;
+}
+
 /// The x-queue-type rabbitmqctl reports for `queue`, or "" if not listed.
 inline std::string queue_type(const std::string& queue) {
   auto [rc, out] = run("rabbitmqctl -q list_queues name type durable");
