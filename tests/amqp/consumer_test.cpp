@@ -181,3 +181,19 @@ BOOST_AUTO_TEST_CASE(bad_credentials_and_wrong_port_give_clear_errors_without_th
   BOOST_TEST(!r3.ok());
   BOOST_TEST(r3.status().message().find("no-such-vhost") != std::string::npos);
 }
+
+BOOST_AUTO_TEST_CASE(topology_reconnects_after_its_idle_connection_was_closed) {
+  const std::string name = amqp_test::unique_name("topology-idle");
+  amqp_test::Scratch scratch(name);
+  const std::string queue = scratch.queue();
+  BOOST_TEST(scratch.depth(queue) == 0u);
+  BOOST_TEST_REQUIRE(amqp_test::kill_connections(name) == 1);
+  // The next call finds the connection gone, reopens it and asks again.
+  auto info = scratch.topology().inspect_queue(queue);
+  BOOST_TEST_REQUIRE(info.ok(), info.status().to_string());
+  BOOST_TEST(info->name == queue);
+  // A refusal by the broker is not retried: it comes back as it is.
+  auto missing = scratch.topology().inspect_queue(queue + "-missing");
+  BOOST_TEST(!missing.ok());
+  BOOST_TEST(missing.status().to_string().find("NOT_FOUND") != std::string::npos, missing.status().to_string());
+}
