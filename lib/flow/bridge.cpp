@@ -155,6 +155,7 @@ struct KafkaToRabbitBridge::Impl {
       }
       (void)publisher->poll();
       run_due_retries(false);
+      counters.sample_lag(*consumer);
     }
     // Drain: settle everything in flight (retries included) before committing.
     const auto deadline = Clock::now() + 60s + options.errors.max_backoff * options.errors.max_attempts;

@@ -162,6 +162,7 @@ struct Processor::Impl {
         if (!(ok = handle(r, error))) break;
       }
       if (!ok) break;
+      counters.sample_lag(*consumer);
     }
     Status flushed = producer->flush(options.errors.max_backoff + 60s);
     {

@@ -80,6 +80,13 @@ std::string progress_line(const MetricsSnapshot& m) {
 
 namespace platform::internal {
 
+void FlowCounters::sample_lag(const kafka::Consumer& source) {
+  const auto now = Clock::now();
+  if (now < next_lag_sample_) return;
+  next_lag_sample_ = now + std::chrono::seconds(1);
+  lag.store(source.lag(), std::memory_order_relaxed);
+}
+
 void FlowCounters::latency(Clock::duration d) noexcept {
   double s = std::chrono::duration<double>(d).count();
   std::size_t i = 0;

@@ -32,11 +32,15 @@ class FlowCounters {
   std::atomic<std::int64_t> lag{-1};
   void latency(Clock::duration d) noexcept;
   void start() noexcept { started_ = Clock::now(); }
+  /// Sets `lag` from a Kafka source's Consumer::lag(), at most once a
+  /// second. Call it from the thread that polls `source`.
+  void sample_lag(const kafka::Consumer& source);
   [[nodiscard]] flow::MetricsSnapshot snapshot() const;
 
  private:
   std::string flow_;
   Clock::time_point started_ = Clock::now();
+  Clock::time_point next_lag_sample_{};
   std::array<std::atomic<std::uint64_t>, flow::kLatencyBuckets.size() + 1> buckets_{};
   std::atomic<std::uint64_t> latency_ns_{0};
 };

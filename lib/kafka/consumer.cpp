@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "platform/kafka/consumer.hpp"
 
+#include <algorithm>
 #include <cstring>
 #include <deque>
 #include <mutex>
@@ -427,6 +428,29 @@ Result<std::vector<TopicPartition>> Consumer::assignment() const {
   std::vector<TopicPartition> out;
   for (int i = 0; i < list->cnt; ++i) out.push_back({list->elems[i].topic, list->elems[i].partition});
   return out;
+}
+
+std::int64_t Consumer::lag() const {
+  if (impl_->closed) return -1;
+  std::int64_t total = -1;
+  for (const auto& [tp, cursor] : impl_->cursors) {
+    std::int64_t low = -1;
+    std::int64_t high = -1;
+    if (rd_kafka_get_watermark_offsets(impl_->rk.get(), tp.topic.c_str(), tp.partition, &low, &high) !=
+            RD_KAFKA_RESP_ERR_NO_ERROR ||
+        high < 0) {
+      continue;  // no fetch response for it yet
+    }
+    std::int64_t from = cursor->committable();
+    if (from < 0) {
+      internal::PartitionListHandle one(rd_kafka_topic_partition_list_new(1));
+      rd_kafka_topic_partition_list_add(one.get(), tp.topic.c_str(), tp.partition);
+      if (rd_kafka_position(impl_->rk.get(), one.get()) == RD_KAFKA_RESP_ERR_NO_ERROR) from = one->elems[0].offset;
+      if (from < 0) from = low;
+    }
+    total = std::max<std::int64_t>(total, 0) + std::max<std::int64_t>(high - from, 0);
+  }
+  return total;
 }
 
 Result<std::vector<CommittedOffset>> Consumer::committed(const std::vector<TopicPartition>& partitions,

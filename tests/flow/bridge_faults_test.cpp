@@ -79,6 +79,7 @@ BOOST_AUTO_TEST_CASE(kafka_to_rabbitmq_loses_nothing_under_faults) {
   runner.join();
   BOOST_TEST(result.ok(), result.to_string());
   BOOST_TEST_MESSAGE(flow::progress_line(bridge.metrics()));
+  BOOST_TEST(bridge.metrics().lag >= 0, "the Kafka source's lag was never sampled");
   read_queue(amqp_test::local(amqp_test::unique_name("k2r-check")), queue).verify(kMessages, "kafka->rabbitmq");
 }
 

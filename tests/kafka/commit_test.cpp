@@ -188,3 +188,37 @@ BOOST_AUTO_TEST_CASE(pause_stops_a_partition_and_resume_continues_without_gap_or
                     static_cast<int>(platform::StatusCode::kInvalidArgument));
   BOOST_REQUIRE(c.close().ok());
 }
+
+BOOST_AUTO_TEST_CASE(lag_counts_what_is_not_processed_yet_per_assigned_partition) {
+  auto cluster = start_cluster({.brokers = 1, .topics = {{"audit", 2, 1, {}}}});
+  auto producer = kafka::Producer::create({.bootstrap_servers = cluster.bootstrap_servers()}).value();
+  fill(producer, "audit", 2, 50);  // 100 records, 50 per partition
+  auto c = kafka::Consumer::create({.bootstrap_servers = cluster.bootstrap_servers(),
+                                    .group_id = "auditors",
+                                    .topics = {"audit"},
+                                    .commit_mode = kafka::CommitMode::kManual})
+               .value();
+  BOOST_CHECK_EQUAL(c.lag(), -1);  // no partition assigned and fetched yet
+  auto records = consume(c, 100, 30s, /*mark=*/false);
+  BOOST_REQUIRE_EQUAL(records.size(), 100u);
+  // Fetched, nothing processed: the position is at the end, so the lag
+  // counts from the fetch position only until something is processed.
+  int marked = 0;
+  for (const auto& r : records) {
+    if (r.partition == 0 && r.offset < 30) {
+      c.mark_processed(r);
+      ++marked;
+    }
+  }
+  BOOST_REQUIRE_EQUAL(marked, 30);
+  // Partition 0: 50 - 30 = 20 left; partition 1: fetched, none processed (position 50): 0.
+  BOOST_CHECK_EQUAL(c.lag(), 20);
+  for (const auto& r : records) c.mark_processed(r);
+  BOOST_CHECK_EQUAL(c.lag(), 0);
+  fill(producer, "audit", 2, 5, 50);  // 10 more arrive
+  auto more = consume(c, 10, 30s, /*mark=*/false);
+  BOOST_REQUIRE_EQUAL(more.size(), 10u);
+  BOOST_CHECK_EQUAL(c.lag(), 10);
+  BOOST_REQUIRE(c.close().ok());
+  BOOST_CHECK_EQUAL(c.lag(), -1);
+}

@@ -66,9 +66,10 @@ struct MetricsSnapshot {
   std::uint64_t retried = 0;      ///< retry attempts made
   std::uint64_t dead_lettered = 0;
   std::uint64_t in_flight = 0;    ///< inputs received and not yet done
-  /// Messages waiting in the source: Kafka end offset - committed offset
-  /// summed over the assigned partitions, or the queue's ready count; -1 =
-  /// not known yet. Refreshed every few seconds.
+  /// Messages waiting in the source: for Kafka, the high watermark minus
+  /// the processed watermark summed over the assigned partitions
+  /// (kafka::Consumer::lag(), every second); for RabbitMQ, the queue's ready
+  /// count (every 5 s). -1 = not known yet, and always in exactly-once mode.
   std::int64_t lag = -1;
   /// Delivery latency (input received -> all outputs acknowledged):
   /// cumulative counts per kLatencyBuckets bound, plus the total.

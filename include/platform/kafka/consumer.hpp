@@ -163,6 +163,14 @@ class PLATFORM_EXPORT Consumer {
   /// The partitions assigned now.
   [[nodiscard]] Result<std::vector<TopicPartition>> assignment() const;
 
+  /// Messages in the assigned partitions that this consumer has not
+  /// processed yet: per partition the high watermark (as of the last fetch
+  /// response) minus the processed watermark (or, before anything was
+  /// processed there, the fetch position), summed. No network round trip;
+  /// -1 while no assigned partition's high watermark is known yet. Call it
+  /// from the thread that polls.
+  [[nodiscard]] std::int64_t lag() const;
+
   /// The group's committed offsets for `partitions`, read from the
   /// coordinator.
   [[nodiscard]] Result<std::vector<CommittedOffset>> committed(const std::vector<TopicPartition>& partitions,
