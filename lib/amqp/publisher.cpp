@@ -342,8 +342,8 @@ Result<std::uint64_t> Publisher::publish(std::string_view exchange, std::string_
                                          const Message& message, const Properties& properties,
                                          bool mandatory, ConfirmCallback callback) {
   Impl& d = *impl_;
-  PLATFORM_RETURN_IF_ERROR(internal::check_header_count(
-      "publish to " + target(exchange, routing_key), message.headers.size() + properties.headers.size()));
+  PLATFORM_RETURN_IF_ERROR(internal::check_header_count(message.headers.size() + properties.headers.size(),
+                                                        [&] { return "publish to " + target(exchange, routing_key); }));
   const Clock::time_point deadline = Clock::now() + d.options.publish_timeout;
   // Make room in the window (and a connection) before taking the message.
   while (true) {

@@ -14,11 +14,12 @@
 namespace platform::internal {
 
 /// ok, or kInvalidArgument when `count` headers exceed kMaxMessageHeaders;
-/// `where` names the destination ("send to events").
-inline Status check_header_count(std::string_view where, std::size_t count) {
+/// `where()` names the destination ("send to events"), built only on refusal.
+template <typename Where>
+Status check_header_count(std::size_t count, Where&& where) {
   if (count <= kMaxMessageHeaders) return {};
-  return invalid_argument(std::string(where) + ": the message has " + std::to_string(count) +
-                          " headers; at most " + std::to_string(kMaxMessageHeaders) +
+  return invalid_argument(where() + ": the message has " + std::to_string(count) + " headers; at most " +
+                          std::to_string(kMaxMessageHeaders) +
                           " are sent (platform::kMaxMessageHeaders). Move bulk data into the payload");
 }
 

@@ -106,7 +106,8 @@ struct Producer::Impl {
     try {
       const DeliveryCallback& cb = own != nullptr ? *own : options.on_delivery;
       if (cb) {
-        report.topic = rd_kafka_topic_name(m.rkt);
+        const char* topic = rd_kafka_topic_name(m.rkt);
+        if (report.topic != topic) report.topic = topic;
         report.partition = m.partition;
         if (m.err == RD_KAFKA_RESP_ERR_NO_ERROR) {
           report.offset = m.offset;
@@ -123,7 +124,6 @@ struct Producer::Impl {
       ctx.emit(LogLevel::kError, "a delivery callback threw (ignored)");
     }
     give_back(own);
-    outstanding.fetch_sub(1, std::memory_order_relaxed);
   }
 
   void run() noexcept {
@@ -134,7 +134,14 @@ struct Producer::Impl {
       switch (rd_kafka_event_type(ev.get())) {
         case RD_KAFKA_EVENT_DR: {
           DeliveryReport report;  // reused across the batch
-          while (const rd_kafka_message_t* m = rd_kafka_event_message_next(ev.get())) deliver(*m, report);
+          std::int64_t delivered = 0;
+          while (const rd_kafka_message_t* m = rd_kafka_event_message_next(ev.get())) {
+            deliver(*m, report);
+            ++delivered;
+          }
+          // Once per batch: the sending thread increments this per message,
+          // and a per-message decrement here would bounce the cache line.
+          outstanding.fetch_sub(delivered, std::memory_order_relaxed);
           recycle_slots();
           break;
         }
@@ -221,7 +228,8 @@ Status Producer::send(std::string_view topic, const Message& message, DeliveryCa
 }
 
 Status Producer::send_tagged(std::string_view topic, const Message& message, std::uint64_t tag) {
-  PLATFORM_RETURN_IF_ERROR(internal::check_header_count("send to " + std::string(topic), message.headers.size()));
+  PLATFORM_RETURN_IF_ERROR(
+      internal::check_header_count(message.headers.size(), [&] { return "send to " + std::string(topic); }));
   if (!impl_->options.on_delivery) {
     return Status(StatusCode::kFailedPrecondition, "send_tagged needs ProducerOptions::on_delivery");
   }
@@ -231,7 +239,8 @@ Status Producer::send_tagged(std::string_view topic, const Message& message, std
 
 Status Producer::send(std::string_view topic, std::int32_t partition, const Message& message,
                       DeliveryCallback callback) {
-  PLATFORM_RETURN_IF_ERROR(internal::check_header_count("send to " + std::string(topic), message.headers.size()));
+  PLATFORM_RETURN_IF_ERROR(
+      internal::check_header_count(message.headers.size(), [&] { return "send to " + std::string(topic); }));
   DeliveryCallback* own = callback ? impl_->take_slot(std::move(callback)) : nullptr;
   return impl_->produce(topic, partition, message, own, reinterpret_cast<std::uintptr_t>(own));
 }
