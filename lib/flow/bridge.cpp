@@ -368,7 +368,6 @@ struct RabbitToKafkaBridge::Impl {
   Status run(const RunOptions& run) {
     internal::RunClock clock(run, counters, stop);
     Status error;
-    bool took_any = false;
     while (!clock.should_stop() && fatal.ok()) {
       // Take what has arrived (up to the prefetch), then settle. Wait on the
       // socket only when there is nothing else to do.
@@ -376,12 +375,14 @@ struct RabbitToKafkaBridge::Impl {
       // Settle (ack) at least every 256 deliveries, so the broker's window
       // keeps moving.
       for (int i = 0; i < 256; ++i) {
-        auto d = consumer->consume(i > 0 ? 0ms : idle ? 100ms : (took_any ? 0ms : 1ms));
+        // Block on the socket when nothing is buffered (up to 2 ms while
+        // reports are due, so acks are not held back): spinning here takes
+        // the CPU the broker needs on a small machine.
+        auto d = consumer->consume(i > 0 ? 0ms : idle ? 100ms : 2ms);
         if (!d.ok()) {
           error = d.status();
           break;
         }
-        took_any = d->has_value();
         if (!d->has_value()) break;
         amqp::Delivery& delivery = **d;
         counters.in.fetch_add(1, std::memory_order_relaxed);
