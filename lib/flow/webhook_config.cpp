@@ -248,13 +248,14 @@ class FlowReader {
  private:
   void read_http(const Json& http, WebhookOptions& o) {
     const std::string p = "/spec/http";
-    keys(http, p, {"address", "port", "threads", "bodyLimit", "headerLimit", "maxConnections", "headerTimeout",
+    keys(http, p, {"address", "port", "threads", "bodyLimit", "headerLimit", "maxConnections", "maxPending", "headerTimeout",
                    "bodyTimeout", "ackTimeout", "retryAfter", "idempotencyWindow", "idempotencyMaxKeys",
                    "shutdownTimeout"});
     if (auto a = string(http, "address", p)) o.address = *a;
     if (auto v = integer(http, "port", p, 0, 65535)) o.port = static_cast<std::uint16_t>(*v);
     if (auto v = integer(http, "threads", p, 1, 64)) o.threads = static_cast<int>(*v);
     if (auto v = integer(http, "maxConnections", p, 1, 1000000)) o.max_connections = static_cast<std::size_t>(*v);
+    if (auto v = integer(http, "maxPending", p, 1, 10000000)) o.max_pending = static_cast<std::size_t>(*v);
     if (auto v = integer(http, "idempotencyMaxKeys", p, 0, 100000000)) o.idempotency_max_keys = static_cast<std::size_t>(*v);
     if (auto v = quantity(http, "bodyLimit", p)) o.body_limit = *v;
     if (auto v = quantity(http, "headerLimit", p)) o.header_limit = *v;
@@ -446,6 +447,7 @@ Status validate(const WebhookOptions& o) {
   if (o.body_limit == 0) return bad("bodyLimit must be above 0");
   if (o.header_limit < 1024) return bad("headerLimit must be at least 1Ki");
   if (o.max_connections == 0) return bad("maxConnections must be above 0");
+  if (o.max_pending == 0) return bad("maxPending must be above 0");
   if (o.header_timeout.count() <= 0 || o.body_timeout.count() <= 0 || o.ack_timeout.count() <= 0) {
     return bad("headerTimeout, bodyTimeout and ackTimeout must be above 0");
   }

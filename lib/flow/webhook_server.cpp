@@ -202,6 +202,8 @@ class Session : public std::enable_shared_from_this<Session> {
   };
   std::optional<Deferred> deferred_;
   bool reading_header_ = false;  // waiting for the next request (idle)
+  bool reading_body_ = false;    // the body is being read
+  bool timed_out_ = false;       // a deadline passed mid-request: answer 408, then close
   bool in_request_ = false;      // header received, not answered yet
   bool waiting_broker_ = false;  // handed to a sink, no outcome yet
   bool answered_ = false;        // the current request got its answer (cut_off may answer first)
@@ -343,6 +345,15 @@ void Session::expire_if_late(Clock::time_point now) {
     if (d2 == 0 || Clock::now().time_since_epoch().count() < d2) return;  // re-armed meanwhile
     self->disarm();
     beast::error_code ignored;
+    // A client that started a request and stalled gets 408 (the pending read
+    // is cancelled; its handler answers). An idle keep-alive connection, or
+    // one that does not even take its answer, is just closed.
+    const bool mid_request = (self->reading_header_ && self->buffer_.size() > 0) || self->reading_body_;
+    if (mid_request && !self->timed_out_) {
+      self->timed_out_ = true;
+      self->socket_.cancel(ignored);
+      return;
+    }
     self->socket_.shutdown(tcp::socket::shutdown_both, ignored);
     self->socket_.close(ignored);
   });
@@ -419,8 +430,17 @@ void Session::on_header(beast::error_code ec) {
     return error(431, "request headers larger than " + std::to_string(server_->options.header_limit) + " bytes", {},
                  true);
   }
+  if (ec && timed_out_) {
+    started_ = Clock::now();
+    in_request_ = true;
+    server_->in_flight.fetch_add(1);
+    metrics_ = &server_->unmatched_metrics();
+    return error(408, "the request line and headers did not arrive within " +
+                          std::to_string(server_->options.header_timeout.count()) + " ms",
+                 {}, true);
+  }
   if (ec && ec != http::error::body_limit) {
-    // Closed, timed out (slow or idle client) or garbage: drop the connection.
+    // Closed, idle keep-alive timeout or garbage: drop the connection.
     beast::error_code ignored;
     socket_.shutdown(tcp::socket::shutdown_both, ignored);
     return;
@@ -487,12 +507,19 @@ void Session::on_header(beast::error_code ec) {
 }
 
 void Session::read_body() {
+  reading_body_ = true;
   arm(server_->options.body_timeout);
   http::async_read(socket_, buffer_, *parser_,
                    [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_body(ec); });
 }
 
 void Session::on_body(beast::error_code ec) {
+  reading_body_ = false;
+  if (ec && timed_out_) {
+    return error(408, "the body did not arrive within " + std::to_string(server_->options.body_timeout.count()) +
+                          " ms",
+                 {}, true);
+  }
   if (ec == http::error::body_limit) {
     return error(413, "body larger than the limit of " + std::to_string(server_->options.body_limit) + " bytes", {},
                  true);
@@ -566,6 +593,11 @@ void Session::process() {
       key = v.is_string() ? v.get<std::string>() : v.dump();
       break;
     }
+  }
+  if (server_->waiting.load(std::memory_order_relaxed) >= server_->options.max_pending) {
+    return error(429, "too many requests are waiting for the broker (maxPending " +
+                          std::to_string(server_->options.max_pending) + "); nothing was sent, retry shortly",
+                 {{"Retry-After", "1"}});
   }
   auto idem = req.find("Idempotency-Key");
   if (idem != req.end()) {

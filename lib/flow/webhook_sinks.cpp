@@ -43,6 +43,36 @@ void set_ready(std::atomic<bool>& ready, bool now, const std::function<void(std:
 struct KafkaSink::Impl {
   std::function<void(std::string_view)> log;
   std::atomic<bool> ready{true};
+  // The readiness probe: while no acknowledgement came for a while, ask the
+  // cluster for metadata, so /readyz follows the broker even when idle.
+  std::atomic<std::int64_t> last_ack_ns{0};
+  std::mutex probe_mu;
+  std::condition_variable probe_cv;
+  bool probe_stop = false;
+  std::thread prober;
+
+  ~Impl() {
+    {
+      std::lock_guard lock(probe_mu);
+      probe_stop = true;
+    }
+    probe_cv.notify_all();
+    if (prober.joinable()) prober.join();
+  }
+
+  void probe_loop(std::chrono::milliseconds every) {
+    std::unique_lock lock(probe_mu);
+    while (!probe_cv.wait_for(lock, every, [&] { return probe_stop; })) {
+      const auto since_ack = std::chrono::steady_clock::now().time_since_epoch() -
+                             std::chrono::nanoseconds(last_ack_ns.load(std::memory_order_relaxed));
+      if (since_ack < every) continue;  // acknowledgements are flowing: ready is current
+      lock.unlock();
+      Status s = producer->ping(every);
+      lock.lock();
+      if (probe_stop) break;
+      set_ready(ready, s.ok(), log, "Kafka", s);
+    }
+  }
   // Pending completions by tag: send_tagged() avoids a per-message callback
   // allocation inside the producer; the slot's std::function holds only a
   // shared_ptr, which fits its small-object buffer.
@@ -74,6 +104,7 @@ struct KafkaSink::Impl {
   void on_delivery(const kafka::DeliveryReport& r) {
     OutcomeCallback done = take(r.tag);
     if (r.status.ok()) {
+      last_ack_ns.store(std::chrono::steady_clock::now().time_since_epoch().count(), std::memory_order_relaxed);
       set_ready(ready, true, log, "Kafka", r.status);
     } else if (transient(r.status)) {
       set_ready(ready, false, log, "Kafka", r.status);
@@ -114,6 +145,7 @@ Result<std::unique_ptr<KafkaSink>> KafkaSink::create(Options options) {
   auto producer = kafka::Producer::create(std::move(po));
   if (!producer.ok()) return producer.status();
   impl->producer.emplace(std::move(*producer));
+  impl->prober = std::thread([raw, every = options.probe_interval] { raw->probe_loop(every); });
   return std::unique_ptr<KafkaSink>(new KafkaSink(std::move(impl)));
 }
 

@@ -46,6 +46,9 @@ class KafkaSink {
   struct Options {
     std::string bootstrap_servers;  // empty = embedded cluster
     std::chrono::milliseconds ack_timeout{10000};
+    /// While no acknowledgement arrived for this long, a metadata request
+    /// checks the cluster (so readiness follows an idle broker too).
+    std::chrono::milliseconds probe_interval{2000};
     std::map<std::string, std::string> extra;
     std::function<void(std::string_view)> log;
   };
@@ -55,7 +58,8 @@ class KafkaSink {
   /// Queues `message`; `done` runs once with the outcome (possibly inline
   /// when the producer refuses it at once).
   void send(const std::string& topic, const Message& message, OutcomeCallback done);
-  /// Whether the latest report succeeded (no report yet: true).
+  /// Whether the latest report, or the latest probe while idle, succeeded
+  /// (nothing yet: true).
   [[nodiscard]] bool ready() const;
   [[nodiscard]] const std::string& bootstrap_servers() const;
   /// Waits for all outstanding reports.

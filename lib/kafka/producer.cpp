@@ -318,6 +318,19 @@ Status Producer::Impl::produce(std::string_view topic, std::int32_t partition, c
   return to_status(std::move(error), "send to " + topic_name);
 }
 
+Status Producer::ping(std::chrono::milliseconds timeout) const {
+  const rd_kafka_metadata_t* md = nullptr;
+  const rd_kafka_resp_err_t err =
+      rd_kafka_metadata(impl_->rk.get(), 0, nullptr, &md, static_cast<int>(std::max<std::int64_t>(timeout.count(), 1)));
+  const bool answered = err == RD_KAFKA_RESP_ERR_NO_ERROR && md != nullptr && md->broker_cnt > 0;
+  if (md != nullptr) rd_kafka_metadata_destroy(md);
+  if (answered) return {};
+  return Status(StatusCode::kUnavailable,
+                "no Kafka broker at " + impl_->bootstrap.servers + " answered a metadata request within " +
+                    std::to_string(timeout.count()) + " ms" +
+                    (err != RD_KAFKA_RESP_ERR_NO_ERROR ? std::string(" (") + rd_kafka_err2str(err) + ")" : ""));
+}
+
 Status Producer::flush(std::chrono::milliseconds timeout) {
   if (tl_delivery_thread_of == impl_.get()) {
     return Status(StatusCode::kFailedPrecondition, "flush() called from a delivery callback would wait for itself");

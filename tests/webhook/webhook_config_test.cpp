@@ -54,7 +54,7 @@ BOOST_AUTO_TEST_CASE(the_shipped_example_loads) {
 BOOST_AUTO_TEST_CASE(every_option_of_the_file_format_is_read) {
   ::setenv("WEBHOOK_TEST_SECRET", "s3cret", 1);
   auto o = flow::parse_webhook_flow(
-      flow_yaml("{address: 127.0.0.1, port: 9000, threads: 3, bodyLimit: 512Ki, headerLimit: 8Ki, maxConnections: 10, "
+      flow_yaml("{address: 127.0.0.1, port: 9000, threads: 3, bodyLimit: 512Ki, headerLimit: 8Ki, maxConnections: 10, maxPending: 20, "
                 "headerTimeout: 2s, bodyTimeout: 500ms, ackTimeout: 1m, retryAfter: 7s, idempotencyWindow: 1h, "
                 "idempotencyMaxKeys: 50, shutdownTimeout: 3s}",
                 "    contentTypes: [application/json, text/plain]\n"
@@ -71,6 +71,7 @@ BOOST_AUTO_TEST_CASE(every_option_of_the_file_format_is_read) {
   BOOST_TEST(o->body_limit == 512u * 1024u);
   BOOST_TEST(o->header_limit == 8u * 1024u);
   BOOST_TEST(o->max_connections == 10u);
+  BOOST_TEST(o->max_pending == 20u);
   BOOST_TEST(o->header_timeout.count() == 2000);
   BOOST_TEST(o->body_timeout.count() == 500);
   BOOST_TEST(o->ack_timeout.count() == 60000);

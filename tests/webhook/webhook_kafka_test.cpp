@@ -206,11 +206,58 @@ BOOST_AUTO_TEST_CASE(slow_clients_are_cut_off_without_delaying_others) {
   Client slow_body(hook.port());
   BOOST_REQUIRE(slow_body.write_raw("POST /webhooks/orders HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
                                     "Content-Length: 100\r\n\r\n{\"id\":"));
+  // An idle keep-alive connection (a request done, nothing more).
+  Client idle(hook.port());
+  BOOST_TEST(idle.post("/webhooks/orders", order(100)).status == 202);
   for (int i = 0; i < 5; ++i) BOOST_TEST(post(hook.port(), "/webhooks/orders", order(i)).status == 202);
-  // Both are disconnected once their timeout passes (nothing to answer: they
-  // are not reading).
+  // The stalled requests get 408 once their timeout passes, then the
+  // connection is closed; the idle one is closed without an answer.
+  const auto t0 = std::chrono::steady_clock::now();
+  auto body_reply = slow_body.read();
+  BOOST_TEST(body_reply.status == 408);
+  BOOST_TEST(body_reply.header("connection") == "close");
+  BOOST_TEST(body_reply.body.find("body did not arrive") != std::string::npos, body_reply.body);
+  auto header_reply = slow_header.read();
+  BOOST_TEST(header_reply.status == 408);
+  BOOST_TEST(header_reply.body.find("headers did not arrive") != std::string::npos, header_reply.body);
+  BOOST_TEST((std::chrono::steady_clock::now() - t0 < 5s));
   BOOST_TEST(slow_body.closed_within(5s));
   BOOST_TEST(slow_header.closed_within(5s));
+  BOOST_TEST(idle.closed_within(5s));
+  // One answered on the route (its headers were in), one before any route was known.
+  const std::string metrics = get(hook.port(), "/metrics").body;
+  BOOST_TEST(metrics.find("route=\"/webhooks/orders\",method=\"POST\",code=\"408\"} 1") != std::string::npos, metrics);
+}
+
+BOOST_AUTO_TEST_CASE(too_many_pending_requests_get_429_and_nothing_is_sent) {
+  // The brokers are down: requests wait for an acknowledgement that does not
+  // come. With maxPending 2, a third concurrent request is refused at once.
+  const std::string topic = unique("pending");
+  auto options = kafka_options(bootstrap(), topic);
+  options.max_pending = 2;
+  options.ack_timeout = 3s;
+  auto hook = start(options);
+  BOOST_TEST_REQUIRE(post(hook.port(), "/webhooks/orders", order(1)).status == 202);
+  all_down();
+  auto first = std::async(std::launch::async, [&] { return post(hook.port(), "/webhooks/orders", order(2)); });
+  auto second = std::async(std::launch::async, [&] { return post(hook.port(), "/webhooks/orders", order(3)); });
+  const auto until = std::chrono::steady_clock::now() + 5s;
+  while (hook.stats().in_flight < 2 && std::chrono::steady_clock::now() < until) std::this_thread::sleep_for(10ms);
+  BOOST_TEST_REQUIRE(hook.stats().in_flight >= 2u);
+  auto refused = post(hook.port(), "/webhooks/orders", order(4));
+  BOOST_TEST(refused.status == 429);
+  BOOST_TEST(refused.header("retry-after") == "1");
+  all_up();
+  const int a = first.get().status;
+  const int b = second.get().status;
+  BOOST_TEST((a == 202 || a == 503), a);
+  BOOST_TEST((b == 202 || b == 503), b);
+  BOOST_TEST(get(hook.port(), "/metrics").body.find("code=\"429\"} 1") != std::string::npos);
+  BOOST_TEST(post(hook.port(), "/webhooks/orders", order(5)).status == 202);
+  // The refused message never reached the topic.
+  for (const auto& r : read_topic(bootstrap(), topic, 2 + (a == 202) + (b == 202))) {
+    BOOST_TEST(r.message.payload != order(4));
+  }
 }
 
 BOOST_AUTO_TEST_CASE(the_connection_limit_refuses_newcomers_only) {
@@ -454,6 +501,28 @@ BOOST_AUTO_TEST_CASE(health_readiness_and_metrics) {
   has("webhook_requests_in_flight 1");  // this /metrics request itself
   has("webhook_ready 1");
   has("# TYPE webhook_request_duration_seconds histogram");
+}
+
+BOOST_AUTO_TEST_CASE(readiness_follows_the_brokers_while_no_request_comes) {
+  auto hook = start(kafka_options(bootstrap(), unique("ready")));
+  const auto port = hook.port();
+  BOOST_TEST_REQUIRE(post(port, "/webhooks/orders", order(1)).status == 202);
+  auto readyz_becomes = [&](int status) {
+    const auto until = std::chrono::steady_clock::now() + 15s;
+    while (std::chrono::steady_clock::now() < until) {
+      if (get(port, "/readyz").status == status) return true;
+      std::this_thread::sleep_for(100ms);
+    }
+    return false;
+  };
+  // No request is sent meanwhile: only the probe can notice.
+  all_down();
+  BOOST_TEST(readyz_becomes(503), "/readyz still 200 with every broker down");
+  BOOST_TEST(!hook.ready());
+  BOOST_TEST(hook.metrics().find("webhook_ready 0") != std::string::npos);
+  all_up();
+  BOOST_TEST(readyz_becomes(200), "/readyz still 503 with the brokers back");
+  BOOST_TEST(post(port, "/webhooks/orders", order(2)).status == 202);
 }
 
 BOOST_AUTO_TEST_CASE(shutdown_finishes_in_flight_requests_and_stops_accepting) {

@@ -88,9 +88,16 @@ struct WebhookOptions {
   std::size_t body_limit = 1u << 20;  ///< larger bodies get 413 without being read
   std::size_t header_limit = 16u << 10;  ///< request line + headers; larger get 431
   std::size_t max_connections = 1024;    ///< beyond it new connections get 503 and are closed
-  /// Time to receive a request's line and headers (also the keep-alive idle limit).
+  /// Requests waiting for a broker's acknowledgement at once; beyond it a
+  /// request gets 429 with Retry-After: 1 (nothing sent), so a stalled
+  /// broker cannot make the server hold unbounded messages in memory.
+  std::size_t max_pending = 10000;
+  /// Time to receive a request's line and headers (also the keep-alive idle
+  /// limit). A client that started a request and did not finish it in time
+  /// gets 408 and the connection is closed; an idle keep-alive connection is
+  /// closed without an answer.
   std::chrono::milliseconds header_timeout{std::chrono::seconds(10)};
-  /// Time to receive a request's body once its headers are in.
+  /// Time to receive a request's body once its headers are in (then 408).
   std::chrono::milliseconds body_timeout{std::chrono::seconds(30)};
   /// How long the broker may take to acknowledge a message before the sender
   /// gets 503 (Kafka message.timeout.ms; RabbitMQ confirm wait).

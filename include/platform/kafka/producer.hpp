@@ -129,6 +129,11 @@ class PLATFORM_EXPORT Producer {
   /// with the number still outstanding. Must not be called from a callback.
   Status flush(std::chrono::milliseconds timeout);
 
+  /// Asks the cluster for its broker list (a metadata request, no topics):
+  /// ok when a broker answered within `timeout`, kUnavailable otherwise.
+  /// For readiness probes; blocks the calling thread up to `timeout`.
+  Status ping(std::chrono::milliseconds timeout) const;
+
   /// Messages sent whose report has not been delivered yet.
   [[nodiscard]] std::int64_t outstanding() const;
 
