@@ -17,22 +17,40 @@
 namespace platform::internal {
 
 struct JsonNode {
+  // Special members are defaulted after the class: clang with libstdc++
+  // needs JsonNode complete before it instantiates them for `members`.
+  JsonNode();
+  JsonNode(const JsonNode&);
+  JsonNode(JsonNode&&) noexcept;
+  JsonNode& operator=(const JsonNode&);
+  JsonNode& operator=(JsonNode&&) noexcept;
+  ~JsonNode();
+
   bool is_object = false;
   std::string_view raw;  // the value's text (non-objects), a view into the input or into `owned`
   std::string owned;     // storage for values not from the input
   std::vector<std::pair<std::string, JsonNode>> members;  // objects
 
-  static JsonNode text(std::string json) {
-    JsonNode n;
-    n.owned = std::move(json);
-    n.raw = {};
-    return n;
-  }
+  static JsonNode text(std::string json);
   [[nodiscard]] std::string_view value_text() const { return owned.empty() ? raw : std::string_view(owned); }
   void serialize(std::string& out) const;
   /// The value as canonical JSON text (nlohmann's dump), for comparisons.
   [[nodiscard]] std::string canonical() const;
 };
+
+inline JsonNode::JsonNode() = default;
+inline JsonNode::JsonNode(const JsonNode&) = default;
+inline JsonNode::JsonNode(JsonNode&&) noexcept = default;
+inline JsonNode& JsonNode::operator=(const JsonNode&) = default;
+inline JsonNode& JsonNode::operator=(JsonNode&&) noexcept = default;
+inline JsonNode::~JsonNode() = default;
+
+inline JsonNode JsonNode::text(std::string json) {
+  JsonNode n;
+  n.owned = std::move(json);
+  n.raw = {};
+  return n;
+}
 
 /// Parses `text`, which must be a JSON object. The result refers to `text`.
 Result<JsonNode> parse_json_object(std::string_view text);
