@@ -193,8 +193,13 @@ class FlowReader {
     const Json& root = doc_.value;
     if (!root.is_object()) return fail("", "a flow file is a mapping with apiVersion, kind, metadata and spec");
     keys(root, "", {"apiVersion", "kind", "metadata", "spec"});
-    if (root.value("apiVersion", "") != "libplatform.io/v1") problem("/apiVersion", "apiVersion must be libplatform.io/v1");
-    if (root.value("kind", "") != "Flow") problem("/kind", "kind must be Flow");
+    // Not Json::value(): it throws when the key holds another type.
+    auto text_of = [&](const char* key) {
+      auto it = root.find(key);
+      return it != root.end() && it->is_string() ? it->get<std::string>() : std::string();
+    };
+    if (text_of("apiVersion") != "libplatform.io/v1") problem("/apiVersion", "apiVersion must be libplatform.io/v1");
+    if (text_of("kind") != "Flow") problem("/kind", "kind must be Flow");
     if (const Json* md = object(root, "metadata", "")) {
       keys(*md, "/metadata", {"name", "namespace", "labels", "annotations"});
       if (auto n = string(*md, "name", "/metadata")) o.name = *n;

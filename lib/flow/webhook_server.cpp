@@ -33,6 +33,11 @@
 namespace platform::flow {
 namespace {
 
+// Answers quote request bytes (paths, header values) that need not be UTF-8:
+// nlohmann's dump() would throw on an I/O thread; invalid bytes become U+FFFD.
+std::string json_text(const nlohmann::json& j) { return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace); }
+
+
 namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace http = beast::http;
@@ -158,7 +163,7 @@ class Session : public std::enable_shared_from_this<Session> {
                bool close = false);
   void error(unsigned status, std::string message, std::vector<std::pair<std::string, std::string>> headers = {},
              bool close = false) {
-    respond(status, nlohmann::json{{"error", std::move(message)}}.dump(), std::move(headers), close);
+    respond(status, json_text(nlohmann::json{{"error", std::move(message)}}), std::move(headers), close);
   }
   // A refusal decided from the headers alone. A body of known length (below
   // the limit) is read and discarded first so the connection stays usable;
@@ -678,7 +683,7 @@ void Session::on_outcome(Outcome&& o) {
       text = R"({"status":"accepted","topic":")" + o.topic + R"(","partition":)" + std::to_string(o.partition) +
              R"(,"offset":)" + std::to_string(o.offset) + "}";
     } else {
-      text = nlohmann::json{{"status", "accepted"}, {"exchange", o.exchange}, {"routingKey", o.routing_key}}.dump();
+      text = json_text(nlohmann::json{{"status", "accepted"}, {"exchange", o.exchange}, {"routingKey", o.routing_key}});
     }
     if (!idempotency_key_.empty()) server_->idempotency.complete(idempotency_key_, text);
     return respond(202, std::move(text));
@@ -698,7 +703,7 @@ void Session::serve_own_path(const std::string& path) {
   if (path == "/readyz") {
     if (server_->ready()) return respond(200, R"({"status":"ready"})");
     std::string why = server_->stopping ? "shutting down" : "a broker is not taking messages";
-    return respond(503, nlohmann::json{{"status", "not ready"}, {"reason", why}}.dump(),
+    return respond(503, json_text(nlohmann::json{{"status", "not ready"}, {"reason", why}}),
                    {{"Retry-After", server_->retry_after}});
   }
   respond(200, server_->metrics_text(), {{"Content-Type", "text/plain; version=0.0.4; charset=utf-8"}});
@@ -922,7 +927,18 @@ Result<Webhook> Webhook::start(WebhookOptions options) {
       sigaddset(&block, SIGINT);
       sigaddset(&block, SIGTERM);
       pthread_sigmask(SIG_BLOCK, &block, nullptr);
-      server->io.run();
+      // A handler that throws must not take the process down (std::terminate
+      // on this thread): log it and keep serving; that connection is dropped.
+      for (;;) {
+        try {
+          server->io.run();
+          break;
+        } catch (const std::exception& e) {
+          server->log(std::string("internal error in a request handler (connection dropped): ") + e.what());
+        } catch (...) {
+          server->log("internal error in a request handler (connection dropped)");
+        }
+      }
     });
   }
   std::string line = "webhook " + o.name + " listening on " + o.address + ":" +
