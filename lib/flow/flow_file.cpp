@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "platform/flow/flow_file.hpp"
 
+#include <charconv>
 #include <cstdlib>
 #include <fstream>
 #include <regex>
@@ -100,10 +101,16 @@ Result<std::chrono::milliseconds> duration_of(const DocContext& ctx, const Json&
   if (!std::regex_match(s, m, kDuration)) {
     return ctx.error(pointer, "'" + s + "' is not a duration; write e.g. 100ms, 2s or 1m");
   }
-  std::int64_t n = std::stoll(m[1]);
-  if (m[2] == "s") n *= 1000;
-  if (m[2] == "m") n *= 60000;
-  return std::chrono::milliseconds(n);
+  // At most a year: enough for any backoff or timeout, far from overflow.
+  constexpr std::int64_t kMaxMs = 365LL * 24 * 3600 * 1000;
+  const std::int64_t unit = m[2] == "m" ? 60000 : m[2] == "s" ? 1000 : 1;
+  std::int64_t n = 0;
+  const std::string digits = m[1];
+  auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), n);
+  if (ec != std::errc() || n > kMaxMs / unit) {
+    return ctx.error(pointer, "'" + s + "' is too long; at most a year (" + std::to_string(kMaxMs / 60000) + "m)");
+  }
+  return std::chrono::milliseconds(n * unit);
 }
 
 Result<Endpoint> endpoint_at(const DocContext& ctx, const Json& spec, const std::string& key) {
@@ -280,8 +287,16 @@ Result<FlowFile> from_document(const DocContext& ctx) {
   }
   if (f.from.scheme == "rabbitmq" || f.from.scheme == "spring-rabbitmq") {
     auto t = internal::rabbit_target(f.from);
+    if (!t.ok()) return ctx.error("/spec/from", t.status().message());
     if (t->queue.empty() && (f.from.path == "default" || f.from.path.empty())) {
       return ctx.error("/spec/from", "a RabbitMQ source needs a queue: rabbitmq:default?queue=NAME");
+    }
+    if (auto p = f.from.param("prefetch")) {
+      int n = 0;
+      auto [end, ec] = std::from_chars(p->data(), p->data() + p->size(), n);
+      if (ec != std::errc() || end != p->data() + p->size() || n < 1 || n > 65535) {
+        return ctx.error("/spec/from", "prefetch '" + *p + "' must be a whole number from 1 to 65535");
+      }
     }
   }
   return f;
@@ -357,7 +372,11 @@ Result<Flow> Flow::create(const FlowFile& file, ProcessFunction process) {
     o.rabbitmq = file.rabbitmq;
     o.queue = from.queue.empty() ? file.from.path : from.queue;
     o.declare = from.declare;
-    if (auto p = file.from.param("prefetch")) o.prefetch = static_cast<std::uint16_t>(std::stoi(*p));
+    if (auto p = file.from.param("prefetch")) {  // checked (1..65535) when the file was read
+      int n = 0;
+      std::from_chars(p->data(), p->data() + p->size(), n);
+      o.prefetch = static_cast<std::uint16_t>(n);
+    }
     if (file.from.param("key").value_or("") == "messageId") o.key_source = KeySource::kMessageId;
     o.bootstrap_servers = file.kafka_bootstrap;
     if (to.topics.size() != 1) return invalid_argument(file.source + ": spec.to must name one topic");

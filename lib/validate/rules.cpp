@@ -2,6 +2,7 @@
 #include "validate/rules.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <filesystem>
 #include <map>
 #include <set>
@@ -19,8 +20,9 @@ const Json* Document::at(std::string_view pointer) const {
       v = it == v->end() ? nullptr : &*it;
     } else if (v->is_array() && !token.empty() &&
                std::all_of(token.begin(), token.end(), [](char c) { return c >= '0' && c <= '9'; })) {
-      std::size_t i = std::stoul(token);
-      v = i < v->size() ? &(*v)[i] : nullptr;
+      std::size_t i = 0;
+      auto [end, ec] = std::from_chars(token.data(), token.data() + token.size(), i);
+      v = ec == std::errc() && i < v->size() ? &(*v)[i] : nullptr;
     } else {
       v = nullptr;
     }

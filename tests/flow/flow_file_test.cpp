@@ -100,6 +100,16 @@ BOOST_AUTO_TEST_CASE(bad_values_are_refused_with_their_location) {
         "exactly-once needs Kafka on both sides");
   check("  pattern: transform\n  from: kafka:a\n  to: kafka:b\n", "needs a transform");
   check("  pattern: process\n  from: kafka:a?group=g\n  to: kafka:b\n", "groupId");
+  check("  pattern: process\n  from: kafka:a\n  to: kafka:b\n  errors: {backoff: 99999999999999999999s}\n",
+        "is too long; at most a year");
+  check("  pattern: bridge\n  from: rabbitmq:default?queue=q&prefetch=lots\n  to: kafka:b\n",
+        "prefetch 'lots' must be a whole number from 1 to 65535");
+  check("  pattern: bridge\n  from: rabbitmq:default?queue=q&prefetch=70000\n  to: kafka:b\n", "from 1 to 65535");
+  auto ok = flow::parse_flow_file(with_spec("  pattern: bridge\n  from: rabbitmq:default?queue=q&prefetch=2000\n"
+                                            "  to: kafka:b\n  errors: {maxBackoff: 5m}\n"),
+                                  "x.yaml");
+  BOOST_TEST_REQUIRE(ok.ok(), ok.status().to_string());
+  BOOST_TEST(ok->errors.max_backoff.count() == 300000);
 }
 
 BOOST_AUTO_TEST_CASE(rabbitmq_url_and_password_never_printed) {
