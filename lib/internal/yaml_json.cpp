@@ -164,6 +164,16 @@ struct Converter {
     return out;
   }
 
+  // The text was checked before parsing, but yaml-cpp 0.7 can still hand back
+  // scalars holding bytes that are not UTF-8 (found by fuzzing), which would
+  // make every later JSON dump throw: refuse them here, where the place is known.
+  Status check_utf8(const YAML::Node& node) const {
+    if (invalid_utf8_at(node.Scalar()) == std::string_view::npos) return {};
+    return invalid_argument(location(options, mark(node)) +
+                            ": this scalar holds bytes that are not UTF-8 once decoded; "
+                            "check it for stray control characters and write non-ASCII text as UTF-8 or \\u escapes");
+  }
+
   Status convert(const YAML::Node& node, std::string& pointer, std::size_t depth, Json& out) {
     if (depth > options.max_depth) {
       return invalid_argument(too_deep(options, mark(node)));
@@ -182,6 +192,7 @@ struct Converter {
         out = nullptr;
         return {};
       case YAML::NodeType::Scalar:
+        PLATFORM_RETURN_IF_ERROR(check_utf8(node));
         out = scalar_to_json(node);
         return {};
       case YAML::NodeType::Sequence: {
@@ -205,6 +216,7 @@ struct Converter {
             return invalid_argument(location(options, mark(kv.first)) + ": mapping keys must be plain strings");
           }
           const std::string& key = kv.first.Scalar();
+          PLATFORM_RETURN_IF_ERROR(check_utf8(kv.first));
           if (out.contains(key)) {
             return invalid_argument(location(options, mark(kv.first)) + ": duplicate key '" + key +
                                     "'; each key may appear once per mapping");

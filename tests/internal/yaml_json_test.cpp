@@ -105,3 +105,18 @@ BOOST_AUTO_TEST_CASE(input_that_makes_yaml_cpp_loop_forever_is_refused) {
   BOOST_TEST(parse_yaml_stream("---\n---\na: 1\n---\n").ok());
   BOOST_TEST(parse_yaml_stream("").ok());
 }
+
+BOOST_AUTO_TEST_CASE(scalars_that_decode_to_bytes_not_utf8_are_refused) {
+  // Valid UTF-8 input for which yaml-cpp 0.7 hands back a scalar holding
+  // bytes that are not UTF-8 (found by fuzz_validate); any later JSON dump
+  // would throw. It is refused at conversion, with its location.
+  std::ifstream in(std::string(PLATFORM_TEST_DATA_DIR) + "/fuzz/validate/escape-not-utf8", std::ios::binary);
+  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  BOOST_TEST_REQUIRE(platform::internal::invalid_utf8_at(text) == std::string_view::npos);
+  auto bad = parse_yaml_stream(text, {.source_name = "f.yaml"});
+  BOOST_TEST_REQUIRE(!bad.ok());
+  BOOST_TEST(bad.status().message().rfind("f.yaml:", 0) == 0, bad.status().message());
+  BOOST_TEST(bad.status().message().find("not UTF-8") != std::string::npos, bad.status().message());
+  auto good = parse_yaml_stream("b: \"x\\x85y \u00e9\"\n", {.source_name = "f.yaml"});
+  BOOST_TEST_REQUIRE(good.ok(), good.status().to_string());
+}
