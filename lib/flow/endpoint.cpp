@@ -5,6 +5,7 @@
 #include <cctype>
 
 #include "internal/text.hpp"
+#include "internal/yaml_json.hpp"
 
 namespace platform::flow {
 namespace {
@@ -35,6 +36,12 @@ Result<std::string> decode(std::string_view uri, std::size_t offset, std::string
     } else {
       out += s[i];
     }
+  }
+  // Endpoint parts end up in JSON (flow render, metrics labels): bytes that
+  // are not UTF-8 would make every dump throw.
+  if (std::size_t at = internal::invalid_utf8_at(out); at != std::string_view::npos) {
+    return bad(uri, offset, "this part decodes to bytes that are not UTF-8 (byte " + std::to_string(at + 1) +
+                                "); percent-encode UTF-8 text only");
   }
   return out;
 }

@@ -77,3 +77,12 @@ BOOST_AUTO_TEST_CASE(unknown_parameters_get_a_did_you_mean) {
   BOOST_TEST(s.message().find("did you mean 'groupId'") != std::string::npos, s.message());
   BOOST_TEST(platform::flow::check_params(*e, {"groupid"}).ok());
 }
+
+BOOST_AUTO_TEST_CASE(percent_escapes_must_decode_to_utf8) {
+  auto bad = parse_endpoint("kafka:events?groupId=a%C3E");
+  BOOST_TEST_REQUIRE(!bad.ok());
+  BOOST_TEST(bad.status().message().find("not UTF-8") != std::string::npos, bad.status().message());
+  auto good = parse_endpoint("kafka:events?groupId=caf%C3%A9");
+  BOOST_TEST_REQUIRE(good.ok(), good.status().to_string());
+  BOOST_TEST(good->param("groupId").value_or("") == "caf\xC3\xA9");
+}
