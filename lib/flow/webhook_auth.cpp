@@ -56,6 +56,8 @@ Result<std::string> read_secret(const std::string& env, const std::string& file,
 
 }  // namespace
 
+void init_crypto() { OPENSSL_init_crypto(OPENSSL_INIT_LOAD_CONFIG, nullptr); }
+
 Result<RouteSecrets> load_secrets(const WebhookAuth& auth) {
   RouteSecrets s;
   if (!auth.hmac_secret_env.empty() || !auth.hmac_secret_file.empty()) {

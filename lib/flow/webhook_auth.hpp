@@ -19,6 +19,13 @@ struct RouteSecrets {
   std::string bearer_token;  // empty = no token check
 };
 
+/// Initialises OpenSSL before the server's I/O threads exist. OpenSSL frees a
+/// thread's state when the thread ends, unless its at-exit clean-up ran first:
+/// initialising it here registers that clean-up before the Webhook exists, so
+/// a Webhook destroyed at exit (a static one) stops its threads before
+/// OpenSSL goes away and their state is freed, not leaked.
+void init_crypto();
+
 /// Reads the secrets `auth` names. Errors name the variable or file, never
 /// the value: kInvalidArgument (unset variable, empty secret), kNotFound
 /// (unreadable file).

@@ -852,6 +852,7 @@ Webhook::~Webhook() {
 
 Result<Webhook> Webhook::start(WebhookOptions options) {
   if (Status s = validate(options); !s.ok()) return s;
+  init_crypto();
   auto server = std::make_shared<Server>(std::move(options));
   const WebhookOptions& o = server->options;
   bool wants_kafka = false, wants_rabbit = false;
