@@ -151,6 +151,9 @@ class Session : public std::enable_shared_from_this<Session> {
   void cut_off();
   // Closes the socket now (pending operations end with an error).
   void close();
+  // How long past ack_timeout a request waits for its broker outcome before
+  // the sweep answers 503 for it.
+  static constexpr std::chrono::milliseconds kAckGrace{1000};
 
  private:
   void read_header();
@@ -159,6 +162,8 @@ class Session : public std::enable_shared_from_this<Session> {
   void on_body(beast::error_code ec);
   void process();
   void on_outcome(Outcome&& o);
+  // Answers 503 for a request still waiting for its broker outcome.
+  void stop_waiting(std::string why, bool close = false);
   void respond(unsigned status, std::string body, std::vector<std::pair<std::string, std::string>> headers = {},
                bool close = false);
   void error(unsigned status, std::string message, std::vector<std::pair<std::string, std::string>> headers = {},
@@ -349,6 +354,13 @@ void Session::expire_if_late(Clock::time_point now) {
     auto d2 = self->deadline_.load(std::memory_order_relaxed);
     if (d2 == 0 || Clock::now().time_since_epoch().count() < d2) return;  // re-armed meanwhile
     self->disarm();
+    if (self->waiting_broker_) {
+      // The broker client owes an outcome by ack_timeout; this answers for it
+      // if it is late (a backstop: librdkafka's message timeout normally fires).
+      return self->stop_waiting("no acknowledgement from the broker within ackTimeout (" +
+                                std::to_string(self->server_->options.ack_timeout.count()) +
+                                " ms); the message may still be stored: send it again with the same Idempotency-Key");
+    }
     beast::error_code ignored;
     // A client that started a request and stalled gets 408 (the pending read
     // is cancelled; its handler answers). An idle keep-alive connection, or
@@ -383,14 +395,16 @@ void Session::stop_when_idle() {
 
 void Session::cut_off() {
   asio::post(socket_.get_executor(), [self = shared_from_this()] {
-    if (self->waiting_broker_ && !self->answered_) {
-      self->waiting_broker_ = false;
-      self->server_->waiting.fetch_sub(1);
-      if (!self->idempotency_key_.empty()) self->server_->idempotency.abandon(self->idempotency_key_);
-      self->error(503, "the webhook shut down before the broker acknowledged the message; send it again",
-                  {{"Retry-After", self->server_->retry_after}}, true);
-    }
+    self->stop_waiting("the webhook shut down before the broker acknowledged the message; send it again", true);
   });
+}
+
+void Session::stop_waiting(std::string why, bool close) {
+  if (!waiting_broker_ || answered_) return;
+  waiting_broker_ = false;
+  server_->waiting.fetch_sub(1);
+  if (!idempotency_key_.empty()) server_->idempotency.abandon(idempotency_key_);
+  error(503, std::move(why), {{"Retry-After", server_->retry_after}}, close);
 }
 
 void Session::read_header() {
@@ -655,6 +669,7 @@ void Session::process() {
 
   waiting_broker_ = true;
   server_->waiting.fetch_add(1);
+  arm(server_->options.ack_timeout + kAckGrace);
   ++request_id_;
   // The outcome arrives on a sink's thread; hop back onto this connection's strand.
   auto done = [self = shared_from_this(), id = request_id_](Outcome&& o) {

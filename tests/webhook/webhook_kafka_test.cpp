@@ -417,7 +417,9 @@ BOOST_AUTO_TEST_CASE(an_outage_mid_stream_loses_nothing_and_retries_are_safe) {
   for (int s = 0; s < kSenders; ++s) threads.emplace_back(sender);
   while (accepted_count() < 200) std::this_thread::sleep_for(1ms);
   all_down();
+  const auto down_at = std::chrono::steady_clock::now();
   for (int i = 0; i < 1000 && !saw_503; ++i) std::this_thread::sleep_for(10ms);
+  BOOST_TEST_MESSAGE("first 503 after " << std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - down_at).count() << " ms");
   BOOST_TEST_REQUIRE(saw_503.load());
   BOOST_TEST(get(port, "/readyz").status == 503);
   all_up();
