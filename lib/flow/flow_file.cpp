@@ -291,13 +291,6 @@ Result<FlowFile> from_document(const DocContext& ctx) {
     if (t->queue.empty() && (f.from.path == "default" || f.from.path.empty())) {
       return ctx.error("/spec/from", "a RabbitMQ source needs a queue: rabbitmq:default?queue=NAME");
     }
-    if (auto p = f.from.param("prefetch")) {
-      int n = 0;
-      auto [end, ec] = std::from_chars(p->data(), p->data() + p->size(), n);
-      if (ec != std::errc() || end != p->data() + p->size() || n < 1 || n > 65535) {
-        return ctx.error("/spec/from", "prefetch '" + *p + "' must be a whole number from 1 to 65535");
-      }
-    }
   }
   return f;
 }
@@ -372,11 +365,7 @@ Result<Flow> Flow::create(const FlowFile& file, ProcessFunction process) {
     o.rabbitmq = file.rabbitmq;
     o.queue = from.queue.empty() ? file.from.path : from.queue;
     o.declare = from.declare;
-    if (auto p = file.from.param("prefetch")) {  // checked (1..65535) when the file was read
-      int n = 0;
-      std::from_chars(p->data(), p->data() + p->size(), n);
-      o.prefetch = static_cast<std::uint16_t>(n);
-    }
+    if (from.prefetch) o.prefetch = *from.prefetch;
     if (file.from.param("key").value_or("") == "messageId") o.key_source = KeySource::kMessageId;
     o.bootstrap_servers = file.kafka_bootstrap;
     if (to.topics.size() != 1) return invalid_argument(file.source + ": spec.to must name one topic");

@@ -97,7 +97,7 @@ Json rabbit_endpoint(const Endpoint& e, bool consumer) {
     params["queues"] = t.queue.empty() ? e.path : t.queue;
     params["acknowledgeMode"] = "AUTO";  // acked when the exchange completes (after the Kafka ack)
     params["autoDeclare"] = false;
-    params["prefetchCount"] = 1000;
+    params["prefetchCount"] = t.prefetch.value_or(1000);
   } else {
     params["confirm"] = "enabled";
     params["confirmTimeout"] = 30000;

@@ -2,6 +2,7 @@
 #include "flow/runtime.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <condition_variable>
 #include <cstdio>
 #include <future>
@@ -148,6 +149,15 @@ Result<RabbitTarget> rabbit_target(const flow::Endpoint& e) {
     return invalid_argument("endpoint '" + e.to_string() + "': declare must be true or false, not '" + declare + "'");
   }
   t.declare = declare == "true";
+  if (auto p = e.param("prefetch")) {
+    unsigned n = 0;
+    auto [end, ec] = std::from_chars(p->data(), p->data() + p->size(), n);
+    if (ec != std::errc() || end != p->data() + p->size() || n < 1 || n > 65535) {
+      return invalid_argument("endpoint '" + e.to_string() + "': prefetch '" + *p +
+                              "' must be a whole number from 1 to 65535");
+    }
+    t.prefetch = static_cast<std::uint16_t>(n);
+  }
   return t;
 }
 

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 
 #include "platform/amqp/connection_options.hpp"
@@ -58,6 +59,7 @@ struct RabbitTarget {
   std::string routing_key;  // "" = from the message
   std::string queue;        // to consume from / to declare
   bool declare = true;      // declare the queue (quorum) and bind it
+  std::optional<std::uint16_t> prefetch;  // ?prefetch=N, 1..65535 (consumers)
 };
 Result<RabbitTarget> rabbit_target(const flow::Endpoint& e);
 

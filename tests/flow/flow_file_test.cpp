@@ -110,6 +110,10 @@ BOOST_AUTO_TEST_CASE(bad_values_are_refused_with_their_location) {
                                   "x.yaml");
   BOOST_TEST_REQUIRE(ok.ok(), ok.status().to_string());
   BOOST_TEST(ok->errors.max_backoff.count() == 300000);
+  // The prefetch the file asks for is the one the Camel K Integration gets.
+  auto integration = flow::render_integration(*ok, "user-alice");
+  BOOST_TEST_REQUIRE(integration.ok(), integration.status().to_string());
+  BOOST_TEST(integration->find("prefetchCount: 2000") != std::string::npos, *integration);
 }
 
 BOOST_AUTO_TEST_CASE(rabbitmq_url_and_password_never_printed) {
