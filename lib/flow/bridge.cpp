@@ -219,7 +219,8 @@ Result<KafkaToRabbitBridge> KafkaToRabbitBridge::create(KafkaToRabbitOptions opt
   auto publisher = amqp::Publisher::open(std::move(popts));
   if (!publisher.ok()) return publisher.status();
   impl->publisher.emplace(std::move(*publisher));
-  auto consumer = internal::flow_consumer(o.name, o.bootstrap_servers, o.security, o.group_id, o.topics);
+  auto consumer =
+      internal::flow_consumer(o.name, o.bootstrap_servers, o.security, o.group_id, o.topics, o.consumer_properties);
   if (!consumer.ok()) return consumer.status();
   impl->consumer.emplace(std::move(*consumer));
   return KafkaToRabbitBridge(std::move(impl));
@@ -442,7 +443,8 @@ Result<RabbitToKafkaBridge> RabbitToKafkaBridge::create(RabbitToKafkaOptions opt
   }
   Impl* raw = impl.get();
   auto producer = internal::flow_producer(o.name, o.bootstrap_servers, o.security,
-                                         [raw](const kafka::DeliveryReport& r) { raw->on_delivery(r); });
+                                         [raw](const kafka::DeliveryReport& r) { raw->on_delivery(r); },
+                                         o.producer_properties);
   if (!producer.ok()) return producer.status();
   impl->producer.emplace(std::move(*producer));
   amqp::ConsumerOptions copts;

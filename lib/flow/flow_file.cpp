@@ -171,11 +171,30 @@ Result<FlowFile> from_document(const DocContext& ctx) {
   f.kafka_bootstrap = "";
   if (const char* env = std::getenv("KAFKA_BOOTSTRAP_SERVERS")) f.kafka_bootstrap = env;
   if (spec.contains("kafka")) {
-    PLATFORM_RETURN_IF_ERROR(ctx.check_keys(spec["kafka"], "/spec/kafka", {"bootstrapServers"}));
-    if (spec["kafka"].contains("bootstrapServers")) {
-      auto b = ctx.string_at(spec["kafka"], "/spec/kafka", "bootstrapServers");
+    const Json& kafka = spec["kafka"];
+    // A webhook has one producer: its properties are the webhook's
+    // spec.kafka.properties (checked by the webhook loader).
+    PLATFORM_RETURN_IF_ERROR(ctx.check_keys(kafka, "/spec/kafka",
+                                            f.pattern == Pattern::kWebhook
+                                                ? std::vector<std::string_view>{"bootstrapServers", "properties"}
+                                                : std::vector<std::string_view>{"bootstrapServers", "consumer",
+                                                                                "producer"}));
+    if (kafka.contains("bootstrapServers")) {
+      auto b = ctx.string_at(kafka, "/spec/kafka", "bootstrapServers");
       if (!b.ok()) return b.status();
       f.kafka_bootstrap = *b;
+    }
+    // Raw librdkafka properties: scalars, kept as text. Whether librdkafka
+    // knows a key is checked when the flow is created.
+    for (auto [field, out] : {std::pair{"consumer", &f.kafka_consumer}, std::pair{"producer", &f.kafka_producer}}) {
+      if (!kafka.contains(field)) continue;
+      const std::string pointer = std::string("/spec/kafka/") + field;
+      if (!kafka[field].is_object()) return ctx.error(pointer, "must be a mapping of librdkafka properties");
+      for (const auto& [key, value] : kafka[field].items()) {
+        auto v = ctx.string_at(kafka[field], pointer, key);
+        if (!v.ok()) return ctx.error(pointer + "/" + key, "must be a string, number or boolean");
+        (*out)[key] = *v;
+      }
     }
   }
   std::string url;
@@ -285,6 +304,14 @@ Result<FlowFile> from_document(const DocContext& ctx) {
   if (f.guarantee == Guarantee::kExactlyOnce && f.pattern == Pattern::kBridge) {
     return ctx.error("/spec/guarantee", "exactly-once needs Kafka on both sides; a bridge is at-least-once");
   }
+  if (!f.kafka_consumer.empty() && f.from.scheme != "kafka") {
+    return ctx.error("/spec/kafka/consumer", "this flow reads from " + f.from.scheme +
+                                                 ":, so it has no Kafka consumer; remove spec.kafka.consumer");
+  }
+  if (!f.kafka_producer.empty() && f.to.scheme != "kafka") {
+    return ctx.error("/spec/kafka/producer", "this flow writes to " + f.to.scheme +
+                                                 ":, so it has no Kafka producer; remove spec.kafka.producer");
+  }
   if (f.from.scheme == "rabbitmq" || f.from.scheme == "spring-rabbitmq") {
     auto t = internal::rabbit_target(f.from);
     if (!t.ok()) return ctx.error("/spec/from", t.status().message());
@@ -348,6 +375,7 @@ Result<Flow> Flow::create(const FlowFile& file, ProcessFunction process) {
     o.bootstrap_servers = file.kafka_bootstrap;
     o.group_id = from.group_id.empty() ? file.name : from.group_id;
     o.topics = from.topics;
+    o.consumer_properties = file.kafka_consumer;
     o.rabbitmq = file.rabbitmq;
     o.exchange = to.exchange;
     o.routing_key = to.routing_key;
@@ -370,6 +398,7 @@ Result<Flow> Flow::create(const FlowFile& file, ProcessFunction process) {
     o.bootstrap_servers = file.kafka_bootstrap;
     if (to.topics.size() != 1) return invalid_argument(file.source + ": spec.to must name one topic");
     o.topic = to.topics[0];
+    o.producer_properties = file.kafka_producer;
     o.errors = file.errors;
     auto b = RabbitToKafkaBridge::create(std::move(o));
     if (!b.ok()) return b.status();
@@ -384,6 +413,8 @@ Result<Flow> Flow::create(const FlowFile& file, ProcessFunction process) {
     o.group_id = from.group_id.empty() ? file.name : from.group_id;
     o.inputs = from.topics;
     o.output = to.topics[0];
+    o.consumer_properties = file.kafka_consumer;
+    o.producer_properties = file.kafka_producer;
     o.guarantee = file.guarantee;
     o.errors = file.errors;
     o.rabbitmq = file.rabbitmq;

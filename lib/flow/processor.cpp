@@ -202,7 +202,8 @@ Result<Processor> Processor::create(ProcessorOptions options) {
   if (o.guarantee == Guarantee::kExactlyOnce) {
     auto loop = internal::TransactionalLoop::create(
         {.name = o.name, .bootstrap_servers = o.bootstrap_servers, .security = o.security, .group_id = o.group_id,
-         .inputs = o.inputs, .output = o.output, .process = o.process, .errors = o.errors,
+         .inputs = o.inputs, .output = o.output, .consumer_properties = o.consumer_properties,
+         .producer_properties = o.producer_properties, .process = o.process, .errors = o.errors,
          .transaction_messages = o.transaction_messages, .transaction_interval = o.transaction_interval},
         impl->counters, impl->stop, impl->dead_letter.get());
     if (!loop.ok()) return loop.status();
@@ -213,11 +214,13 @@ Result<Processor> Processor::create(ProcessorOptions options) {
   impl->free_list.reserve(o.max_in_flight);
   for (std::size_t i = o.max_in_flight; i-- > 0;) impl->free_list.push_back(static_cast<std::uint32_t>(i));
   Impl* raw = impl.get();
-  auto consumer = internal::flow_consumer(o.name, o.bootstrap_servers, o.security, o.group_id, o.inputs);
+  auto consumer =
+      internal::flow_consumer(o.name, o.bootstrap_servers, o.security, o.group_id, o.inputs, o.consumer_properties);
   if (!consumer.ok()) return consumer.status();
   impl->consumer.emplace(std::move(*consumer));
   auto producer = internal::flow_producer(o.name, o.bootstrap_servers, o.security,
-                                         [raw](const kafka::DeliveryReport& r) { raw->on_delivery(r); });
+                                         [raw](const kafka::DeliveryReport& r) { raw->on_delivery(r); },
+                                         o.producer_properties);
   if (!producer.ok()) return producer.status();
   impl->producer.emplace(std::move(*producer));
   return Processor(std::move(impl));

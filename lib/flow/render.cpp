@@ -71,7 +71,10 @@ std::string jq_transform(const TransformSpec& t) {
   return p;
 }
 
-Json kafka_endpoint(const Endpoint& e, bool consumer, const std::string& flow) {
+// `properties`: the flow file's spec.kafka.consumer / .producer, passed to
+// Camel's Kafka (Java) client as additionalProperties.<key>.
+Json kafka_endpoint(const Endpoint& e, bool consumer, const std::string& flow,
+                    const std::map<std::string, std::string>& properties = {}) {
   auto t = internal::kafka_target(e).value();
   Json params = {{"brokers", "{{kafka.bootstrap.servers}}"}};
   if (consumer) {
@@ -85,6 +88,7 @@ Json kafka_endpoint(const Endpoint& e, bool consumer, const std::string& flow) {
     params["requestRequiredAcks"] = "all";
     params["enableIdempotence"] = true;
   }
+  for (const auto& [key, value] : properties) params["additionalProperties." + key] = value;
   std::string topics;
   for (const std::string& s : t.topics) topics += (topics.empty() ? "" : ",") + s;
   return {{"uri", "kafka:" + topics}, {"parameters", params}};
@@ -128,7 +132,7 @@ Result<std::string> render_integration(const FlowFile& flow, std::string_view ns
   const bool rabbit = is_rabbit(flow.from) || is_rabbit(flow.to) ||
                       flow.errors.dead_letter.rfind("rabbitmq:", 0) == 0;
 
-  Json from = is_rabbit(flow.from) ? rabbit_endpoint(flow.from, true) : kafka_endpoint(flow.from, true, flow.name);
+  Json from = is_rabbit(flow.from) ? rabbit_endpoint(flow.from, true) : kafka_endpoint(flow.from, true, flow.name, flow.kafka_consumer);
   Json steps = Json::array();
   if (flow.transform) {
     if (!flow.transform->filter.empty()) steps.push_back({{"filter", {{"jq", jq_filter(flow.transform->filter)}}}});
@@ -138,7 +142,7 @@ Result<std::string> render_integration(const FlowFile& flow, std::string_view ns
                                       {"jq", "getpath(" + jq_path(flow.transform->key) + ") | tostring"}}}});
     }
   }
-  Json to = is_rabbit(flow.to) ? rabbit_endpoint(flow.to, false) : kafka_endpoint(flow.to, false, flow.name);
+  Json to = is_rabbit(flow.to) ? rabbit_endpoint(flow.to, false) : kafka_endpoint(flow.to, false, flow.name, flow.kafka_producer);
   steps.push_back({{"to", to}});
   from["steps"] = steps;
 

@@ -297,7 +297,8 @@ void propagate_trace(const Message& input, Message& output) {
 
 Result<kafka::Consumer> flow_consumer(const std::string& name, const std::string& bootstrap,
                                       const kafka::SecurityOptions& security, const std::string& group,
-                                      const std::vector<std::string>& topics) {
+                                      const std::vector<std::string>& topics,
+                                      const std::map<std::string, std::string>& properties) {
   kafka::ConsumerOptions o;
   o.bootstrap_servers = bootstrap;
   o.group_id = group;
@@ -305,17 +306,20 @@ Result<kafka::Consumer> flow_consumer(const std::string& name, const std::string
   o.client_id = name;
   o.queued_max_kbytes = 16384;
   o.security = security;
+  o.extra = properties;
   return kafka::Consumer::create(std::move(o));
 }
 
 Result<kafka::Producer> flow_producer(const std::string& name, const std::string& bootstrap,
                                       const kafka::SecurityOptions& security,
-                                      std::function<void(const kafka::DeliveryReport&)> on_delivery) {
+                                      std::function<void(const kafka::DeliveryReport&)> on_delivery,
+                                      const std::map<std::string, std::string>& properties) {
   kafka::ProducerOptions o;
   o.bootstrap_servers = bootstrap;
   o.client_id = name;
   o.security = security;
   o.on_delivery = std::move(on_delivery);
+  o.extra = properties;
   return kafka::Producer::create(std::move(o));
 }
 

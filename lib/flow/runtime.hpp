@@ -7,6 +7,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -144,10 +145,12 @@ void propagate_trace(const Message& input, Message& output);
 /// 16 MiB so a flow stays well under 100 MiB) and producer.
 Result<kafka::Consumer> flow_consumer(const std::string& name, const std::string& bootstrap,
                                       const kafka::SecurityOptions& security, const std::string& group,
-                                      const std::vector<std::string>& topics);
+                                      const std::vector<std::string>& topics,
+                                      const std::map<std::string, std::string>& properties = {});
 Result<kafka::Producer> flow_producer(const std::string& name, const std::string& bootstrap,
                                       const kafka::SecurityOptions& security,
-                                      std::function<void(const kafka::DeliveryReport&)> on_delivery);
+                                      std::function<void(const kafka::DeliveryReport&)> on_delivery,
+                                      const std::map<std::string, std::string>& properties = {});
 
 /// `options.connection_name` with a suffix, so a flow's connections can be
 /// found (rabbitmqctl list_connections client_properties).

@@ -235,7 +235,21 @@ Result<std::unique_ptr<TransactionalLoop>> TransactionalLoop::create(Transaction
       {"linger.ms", "5"},
       {"transaction.timeout.ms", "60000"},
       {"message.timeout.ms", "55000"}};
-  auto pconf = make_conf(s->producer_ctx, s->bootstrap.servers, o.name, o.security, psettings, {}, "");
+  // The settings exactly-once rests on are not the user's to change.
+  auto refuse_managed = [&](std::initializer_list<const char*> managed,
+                            const std::map<std::string, std::string>& properties, const char* field) -> Status {
+    for (const char* key : managed) {
+      if (properties.count(key) > 0) {
+        return invalid_argument("processor '" + o.name + "': " + field + "[\"" + key +
+                                "\"] is managed by the exactly-once mode; remove it, or use guarantee "
+                                "at-least-once");
+      }
+    }
+    return {};
+  };
+  PLATFORM_RETURN_IF_ERROR(refuse_managed({"transactional.id", "enable.idempotence", "acks", "transaction.timeout.ms"},
+                                          o.producer_properties, "producer_properties"));
+  auto pconf = make_conf(s->producer_ctx, s->bootstrap.servers, o.name, o.security, psettings, o.producer_properties, "");
   if (!pconf.ok()) return pconf.status();
   rd_kafka_conf_set_dr_msg_cb(pconf->get(), &State::delivery_trampoline);
   auto producer = make_handle(RD_KAFKA_PRODUCER, std::move(*pconf));
@@ -256,7 +270,10 @@ Result<std::unique_ptr<TransactionalLoop>> TransactionalLoop::create(Transaction
     csettings.emplace_back("session.timeout.ms", "6000");
     csettings.emplace_back("heartbeat.interval.ms", "500");
   }
-  auto cconf = make_conf(s->consumer_ctx, s->bootstrap.servers, o.name, o.security, csettings, {}, "");
+  PLATFORM_RETURN_IF_ERROR(refuse_managed(
+      {"group.id", "enable.auto.commit", "enable.auto.offset.store", "isolation.level"}, o.consumer_properties,
+      "consumer_properties"));
+  auto cconf = make_conf(s->consumer_ctx, s->bootstrap.servers, o.name, o.security, csettings, o.consumer_properties, "");
   if (!cconf.ok()) return cconf.status();
   rd_kafka_conf_set_rebalance_cb(cconf->get(), &State::rebalance_trampoline);
   auto consumer = make_handle(RD_KAFKA_CONSUMER, std::move(*cconf));

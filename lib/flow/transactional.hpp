@@ -21,6 +21,8 @@ struct TransactionalOptions {
   std::string group_id;
   std::vector<std::string> inputs;
   std::string output;
+  std::map<std::string, std::string> consumer_properties;
+  std::map<std::string, std::string> producer_properties;
   flow::ProcessFunction process;
   flow::ErrorPolicy errors;
   std::size_t transaction_messages = 1000;

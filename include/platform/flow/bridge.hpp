@@ -36,6 +36,7 @@
 /// deliveries; a retried or dead-lettered message may land after later ones.
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -56,6 +57,10 @@ struct KafkaToRabbitOptions {
   kafka::SecurityOptions security;
   std::string group_id;             ///< required
   std::vector<std::string> topics;  ///< required
+  /// Raw librdkafka properties for the flow's Kafka consumer (flow file:
+  /// spec.kafka.consumer), e.g. {"fetch.wait.max.ms", "50"}. Keys the flow
+  /// manages (group.id, enable.auto.commit, enable.auto.offset.store) are refused.
+  std::map<std::string, std::string> consumer_properties;
   amqp::ConnectionOptions rabbitmq;
   std::string exchange;     ///< "" = the default exchange
   /// Fixed routing key; "" = per message: the `amqp.routing-key` header, else
@@ -104,6 +109,9 @@ struct RabbitToKafkaOptions {
   std::string bootstrap_servers;  ///< "" = the embedded cluster
   kafka::SecurityOptions security;
   std::string topic;              ///< required
+  /// Raw librdkafka properties for the bridge's Kafka producer (flow file:
+  /// spec.kafka.producer), e.g. {"compression.type", "lz4"}.
+  std::map<std::string, std::string> producer_properties;
   KeySource key_source = KeySource::kRoutingKey;
   ErrorPolicy errors;
 };

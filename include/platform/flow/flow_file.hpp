@@ -25,6 +25,7 @@
 /// The reference is docs/flow-file.md.
 
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -61,6 +62,10 @@ struct FlowFile {
   /// Kafka bootstrap servers: spec.kafka.bootstrapServers, else
   /// $KAFKA_BOOTSTRAP_SERVERS, else "" (the embedded cluster).
   std::string kafka_bootstrap;
+  /// spec.kafka.consumer / spec.kafka.producer: raw librdkafka properties
+  /// for the flow's Kafka clients (values as text).
+  std::map<std::string, std::string> kafka_consumer;
+  std::map<std::string, std::string> kafka_producer;
   /// RabbitMQ: spec.rabbitmq.url, else $RABBITMQ_URL, else
   /// amqp://guest:guest@127.0.0.1:5672/. The password is never printed.
   amqp::ConnectionOptions rabbitmq;

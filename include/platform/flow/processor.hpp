@@ -39,6 +39,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <map>
 #include <functional>
 #include <memory>
 #include <string>
@@ -68,6 +69,16 @@ struct ProcessorOptions {
   std::string group_id;             ///< required
   std::vector<std::string> inputs;  ///< input topics, required
   std::string output;               ///< output topic, required
+  /// Raw librdkafka properties for the flow's Kafka consumer (flow file:
+  /// spec.kafka.consumer), e.g. {"fetch.wait.max.ms", "50"}. Keys the flow
+  /// manages (group.id, enable.auto.commit, enable.auto.offset.store; in
+  /// exactly-once mode also isolation.level) are refused.
+  std::map<std::string, std::string> consumer_properties;
+  /// Raw librdkafka properties for the flow's Kafka producer (flow file:
+  /// spec.kafka.producer), e.g. {"compression.type", "lz4"}. In exactly-once
+  /// mode the transaction settings (transactional.id, enable.idempotence,
+  /// acks, transaction.timeout.ms) are refused.
+  std::map<std::string, std::string> producer_properties;
   ProcessFunction process;          ///< required
   Guarantee guarantee = Guarantee::kAtLeastOnce;
   ErrorPolicy errors;
