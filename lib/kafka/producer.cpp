@@ -37,10 +37,66 @@ struct Producer::Impl {
   std::mutex slots_mu;
   std::vector<DeliveryCallback*> free_slots;
   std::vector<DeliveryCallback*> done_slots;  // delivery thread only
+  // Delivery-report events whose callbacks have run, left for a sending
+  // thread to destroy. Destroying one frees its messages, which the sending
+  // thread allocated in send(): freed there, glibc's allocator stays on that
+  // thread's fast path instead of both threads contending for the arena lock
+  // (bench_kafka on_delivery: 0.77x raw before, 1.04x after, same run). The
+  // delivery thread destroys them
+  // itself while a flush waits for them (librdkafka counts a message as
+  // queued until it is freed), when no send comes by for a poll interval,
+  // and beyond kMaxRetired messages.
+  static constexpr std::size_t kMaxRetired = 10000;
+  std::mutex retired_mu;
+  std::vector<rd_kafka_event_t*> retired;
+  std::size_t retired_messages = 0;
+  std::atomic<bool> has_retired{false};
+  std::atomic<int> flushing{0};
 
   ~Impl() {
     shutdown();
+    reap();
     for (DeliveryCallback* slot : free_slots) delete slot;
+  }
+
+  void retire(rd_kafka_event_t* ev, std::size_t messages) noexcept {
+    bool now = false;
+    {
+      std::lock_guard lock(retired_mu);
+      try {
+        retired.push_back(ev);
+      } catch (...) {
+        now = true;
+      }
+      if (now) {
+        rd_kafka_event_destroy(ev);
+        return;
+      }
+      retired_messages += messages;
+      now = retired_messages > kMaxRetired || flushing.load() > 0;
+      has_retired.store(true, std::memory_order_relaxed);
+    }
+    if (now) reap();
+  }
+
+  void reap() noexcept {
+    std::vector<rd_kafka_event_t*> batch;
+    {
+      std::lock_guard lock(retired_mu);
+      batch.swap(retired);
+      retired_messages = 0;
+      has_retired.store(false, std::memory_order_relaxed);
+    }
+    for (rd_kafka_event_t* ev : batch) rd_kafka_event_destroy(ev);
+  }
+
+  // rd_kafka_flush while the delivery thread destroys reports at once.
+  rd_kafka_resp_err_t flush_all(int timeout_ms) noexcept {
+    flushing.fetch_add(1);
+    reap();
+    const rd_kafka_resp_err_t err = rd_kafka_flush(rk.get(), timeout_ms);
+    flushing.fetch_sub(1);
+    return err;
   }
 
   DeliveryCallback* take_slot(DeliveryCallback&& callback) {
@@ -86,12 +142,12 @@ struct Producer::Impl {
 
   void shutdown() noexcept {
     if (!delivery_thread.joinable()) return;
-    if (rd_kafka_flush(rk.get(), static_cast<int>(options.close_timeout.count())) != RD_KAFKA_RESP_ERR_NO_ERROR) {
+    if (flush_all(static_cast<int>(options.close_timeout.count())) != RD_KAFKA_RESP_ERR_NO_ERROR) {
       ctx.emit(LogLevel::kWarning, "producer closing: " + std::to_string(outstanding.load()) +
                                        " message(s) not delivered within close_timeout; purging them (their "
                                        "reports carry kCancelled)");
       rd_kafka_purge(rk.get(), RD_KAFKA_PURGE_F_QUEUE | RD_KAFKA_PURGE_F_INFLIGHT);
-      rd_kafka_flush(rk.get(), 5000);
+      flush_all(5000);
     }
     stop = true;
     rd_kafka_queue_yield(events.get());
@@ -130,7 +186,10 @@ struct Producer::Impl {
     tl_delivery_thread_of = this;
     while (!stop.load(std::memory_order_relaxed)) {
       internal::EventHandle ev(rd_kafka_queue_poll(events.get(), 200));
-      if (!ev) continue;
+      if (!ev) {
+        if (has_retired.load(std::memory_order_relaxed)) reap();  // no sender came by
+        continue;
+      }
       switch (rd_kafka_event_type(ev.get())) {
         case RD_KAFKA_EVENT_DR: {
           DeliveryReport report;  // reused across the batch
@@ -143,6 +202,7 @@ struct Producer::Impl {
           // and a per-message decrement here would bounce the cache line.
           outstanding.fetch_sub(delivered, std::memory_order_relaxed);
           recycle_slots();
+          retire(ev.release(), static_cast<std::size_t>(delivered));
           break;
         }
         case RD_KAFKA_EVENT_ERROR: {
@@ -248,6 +308,7 @@ Status Producer::send(std::string_view topic, std::int32_t partition, const Mess
 Status Producer::Impl::produce(std::string_view topic, std::int32_t partition, const Message& message,
                                DeliveryCallback* own, std::uintptr_t opaque) {
   Impl& impl = *this;
+  if (impl.has_retired.load(std::memory_order_relaxed)) impl.reap();
   if (impl.failed.load(std::memory_order_relaxed)) {
     Status fatal_status;
     {
@@ -335,7 +396,7 @@ Status Producer::flush(std::chrono::milliseconds timeout) {
   if (tl_delivery_thread_of == impl_.get()) {
     return Status(StatusCode::kFailedPrecondition, "flush() called from a delivery callback would wait for itself");
   }
-  const rd_kafka_resp_err_t err = rd_kafka_flush(impl_->rk.get(), static_cast<int>(timeout.count()));
+  const rd_kafka_resp_err_t err = impl_->flush_all(static_cast<int>(timeout.count()));
   if (err == RD_KAFKA_RESP_ERR_NO_ERROR) return {};
   if (err == RD_KAFKA_RESP_ERR__TIMED_OUT) {
     return Status(StatusCode::kDeadlineExceeded, "flush: " + std::to_string(impl_->outstanding.load()) +
