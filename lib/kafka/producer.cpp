@@ -42,10 +42,9 @@ struct Producer::Impl {
   // thread allocated in send(): freed there, glibc's allocator stays on that
   // thread's fast path instead of both threads contending for the arena lock
   // (bench_kafka on_delivery: 0.77x raw before, 1.04x after, same run). The
-  // delivery thread destroys them
-  // itself while a flush waits for them (librdkafka counts a message as
-  // queued until it is freed), when no send comes by for a poll interval,
-  // and beyond kMaxRetired messages.
+  // delivery thread destroys them itself while a flush waits for them
+  // (librdkafka counts a message as queued until it is freed), when no send
+  // comes by for a poll interval, and beyond kMaxRetired messages.
   static constexpr std::size_t kMaxRetired = 10000;
   std::mutex retired_mu;
   std::vector<rd_kafka_event_t*> retired;
