@@ -140,14 +140,14 @@ struct KafkaToRabbitBridge::Impl {
   Status run(const RunOptions& run) {
     internal::RunClock clock(run, counters, stop);
     Status error;
+    std::vector<kafka::Record> batch;
     while (!clock.should_stop() && fatal.ok()) {
       const bool busy = publisher->unconfirmed() > 0 || !retries.empty();
-      auto batch = consumer->poll(busy ? 1ms : 100ms, options.confirm_window);
-      if (!batch.ok()) {
-        error = batch.status();
+      if (Status polled = consumer->poll(batch, busy ? 1ms : 100ms, options.confirm_window); !polled.ok()) {
+        error = polled;
         break;
       }
-      for (kafka::Record& r : *batch) {
+      for (kafka::Record& r : batch) {
         counters.in.fetch_add(1, std::memory_order_relaxed);
         const std::uint64_t id = next_id++;
         pending.emplace(id, Entry{std::move(r), 0, Clock::now(), {}});

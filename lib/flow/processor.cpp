@@ -150,15 +150,15 @@ struct Processor::Impl {
   Status run_at_least_once(const RunOptions& run) {
     internal::RunClock clock(run, counters, stop);
     Status error;
+    std::vector<kafka::Record> batch;  // reused: its buffers are recycled poll after poll
     while (!clock.should_stop()) {
       if (failed.load()) break;
-      auto batch = consumer->poll(100ms, 1000);
-      if (!batch.ok()) {
-        error = batch.status();
+      if (Status polled = consumer->poll(batch, 100ms, 1000); !polled.ok()) {
+        error = polled;
         break;
       }
       bool ok = true;
-      for (kafka::Record& r : *batch) {
+      for (kafka::Record& r : batch) {
         if (!(ok = handle(r, error))) break;
       }
       if (!ok) break;

@@ -334,7 +334,20 @@ Status Consumer::subscribe(const std::vector<std::string>& topics) {
 }
 
 Result<std::vector<Record>> Consumer::poll(std::chrono::milliseconds timeout, std::size_t max_records) {
+  std::vector<Record> out;
+  PLATFORM_RETURN_IF_ERROR(poll(out, timeout, max_records));
+  return out;
+}
+
+Status Consumer::poll(std::vector<Record>& out, std::chrono::milliseconds timeout, std::size_t max_records) {
   Impl& impl = *impl_;
+  std::size_t n = 0;  // records filled; out[n..] are buffers to reuse
+  // On every return: `out` holds exactly the n records filled.
+  struct Trim {
+    std::vector<Record>& out;
+    std::size_t& n;
+    ~Trim() { out.resize(n); }
+  } trim{out, n};
   if (impl.closed) return Status(StatusCode::kFailedPrecondition, "poll: the consumer is closed");
   if (impl.options.commit_mode == CommitMode::kAutoMarked) {
     const auto now = std::chrono::steady_clock::now();
@@ -344,10 +357,9 @@ Result<std::vector<Record>> Consumer::poll(std::chrono::milliseconds timeout, st
       if (!s.ok()) impl.ctx.emit(LogLevel::kWarning, s.message());
     }
   }
-  std::vector<Record> out;
   int wait_ms = static_cast<int>(timeout.count());
   Status error;
-  while (out.size() < max_records) {
+  while (n < max_records) {
     internal::MessageHandle m(rd_kafka_consumer_poll(impl.rk.get(), wait_ms));
     wait_ms = 0;
     if (!m) break;
@@ -374,17 +386,18 @@ Result<std::vector<Record>> Consumer::poll(std::chrono::milliseconds timeout, st
       impl.last_partition = m->partition;
       impl.last_cursor = impl.cursor_for({impl.last_topic, m->partition});
     }
-    Record& r = out.emplace_back();
+    Record& r = n < out.size() ? out[n] : out.emplace_back();
+    ++n;
     r.topic = impl.last_topic;
     r.partition = m->partition;
     r.offset = m->offset;
     internal::to_message(*m, r.message);
     impl.last_cursor->returned(m->offset);
-    r.cursor_ = impl.last_cursor;
+    if (r.cursor_ != impl.last_cursor) r.cursor_ = impl.last_cursor;
   }
-  if (!error.ok() && out.empty()) return error;
+  if (!error.ok() && n == 0) return error;
   if (!error.ok()) impl.ctx.emit(LogLevel::kWarning, error.message());
-  return out;
+  return {};
 }
 
 void Consumer::mark_processed(const Record& record) {

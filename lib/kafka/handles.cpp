@@ -389,11 +389,16 @@ HeadersHandle to_rd_headers(const std::vector<Header>& headers) {
 }
 
 void to_message(const rd_kafka_message_t& in, Message& out) {
+  // Every field is overwritten: `out` may be a reused record's message.
   if (in.key != nullptr) out.key.assign(static_cast<const char*>(in.key), in.key_len);
+  else out.key.clear();
   if (in.payload != nullptr) out.payload.assign(static_cast<const char*>(in.payload), in.len);
+  else out.payload.clear();
   rd_kafka_timestamp_type_t type = RD_KAFKA_TIMESTAMP_NOT_AVAILABLE;
   std::int64_t ts = rd_kafka_message_timestamp(&in, &type);
   if (type != RD_KAFKA_TIMESTAMP_NOT_AVAILABLE && ts >= 0) out.timestamp_ms = ts;
+  else out.timestamp_ms.reset();
+  out.headers.clear();
   rd_kafka_headers_t* headers = nullptr;
   if (rd_kafka_message_headers(&in, &headers) == RD_KAFKA_RESP_ERR_NO_ERROR && headers != nullptr) {
     const std::size_t n = rd_kafka_header_cnt(headers);

@@ -167,3 +167,57 @@ BOOST_AUTO_TEST_CASE(send_tagged_reports_carry_the_tag) {
   auto plain = kafka::Producer::create({.bootstrap_servers = cluster.bootstrap_servers()}).value();
   BOOST_CHECK(!plain.send_tagged("t", {.payload = "x"}, 1).ok());  // needs on_delivery
 }
+
+BOOST_AUTO_TEST_CASE(polling_into_a_reused_batch_keeps_no_stale_field) {
+  auto cluster = start_cluster();
+  const std::string bootstrap = cluster.bootstrap_servers();
+  auto producer = kafka::Producer::create({.bootstrap_servers = bootstrap}).value();
+  // Alternate full messages (key, headers, a long payload) and bare ones
+  // (no key, no headers, empty payload), all to one partition, so reused
+  // records see both in turn.
+  constexpr int kCount = 3000;
+  for (int i = 0; i < kCount; ++i) {
+    Message m;
+    if (i % 2 == 0) {
+      m = make_message(i);
+      m.payload += std::string(200, 'p');
+    }
+    BOOST_REQUIRE(producer.send("events", 0, m).ok());
+  }
+  BOOST_REQUIRE(producer.flush(30s).ok());
+
+  auto consumer =
+      kafka::Consumer::create({.bootstrap_servers = bootstrap, .group_id = "reuse", .topics = {"events"}}).value();
+  std::vector<kafka::Record> batch;
+  std::int64_t next = 0;
+  int polls = 0;
+  const auto deadline = std::chrono::steady_clock::now() + 30s;
+  while (next < kCount && std::chrono::steady_clock::now() < deadline) {
+    // Small batches: buffers of one parity are reused by the other.
+    BOOST_REQUIRE(consumer.poll(batch, 100ms, 7).ok());
+    ++polls;
+    for (const kafka::Record& r : batch) {
+      BOOST_REQUIRE_EQUAL(r.offset, next);
+      const int i = static_cast<int>(r.offset);
+      if (i % 2 == 0) {
+        Message want = make_message(i);
+        want.payload += std::string(200, 'p');
+        BOOST_TEST(r.message.key == want.key);
+        BOOST_TEST(r.message.payload == want.payload);
+        BOOST_TEST(r.message.headers.size() == want.headers.size());
+      } else {
+        BOOST_TEST(r.message.key.empty(), "offset " << i << " kept key " << r.message.key);
+        BOOST_TEST(r.message.payload.empty(), "offset " << i << " kept a payload");
+        BOOST_TEST(r.message.headers.empty(), "offset " << i << " kept headers");
+      }
+      consumer.mark_processed(r);
+      ++next;
+    }
+  }
+  BOOST_TEST(next == kCount);
+  BOOST_TEST(polls > 1);
+  // A poll that gets nothing leaves the batch empty, not holding old records.
+  BOOST_REQUIRE(consumer.poll(batch, 50ms).ok());
+  BOOST_TEST(batch.empty());
+  BOOST_TEST(consumer.close().ok());
+}

@@ -145,6 +145,14 @@ class PLATFORM_EXPORT Consumer {
   /// (subscribed topic does not exist), kPermissionDenied.
   Result<std::vector<Record>> poll(std::chrono::milliseconds timeout, std::size_t max_records = 1000);
 
+  /// The same into `batch`, which is overwritten (it holds exactly what
+  /// arrived, maybe nothing) and whose records' buffers are reused: once
+  /// they have grown, polling allocates nothing per record. The fastest way
+  /// to consume: keep one batch per polling loop.
+  ///   std::vector<kafka::Record> batch;
+  ///   while (consumer.poll(batch, 100ms).ok()) for (auto& r : batch) ...
+  Status poll(std::vector<Record>& batch, std::chrono::milliseconds timeout, std::size_t max_records = 1000);
+
   /// Marks `record` processed. Thread-safe, cheap. Records of one partition
   /// may be marked in any order; the committable offset only advances over a
   /// contiguous run of processed records.
