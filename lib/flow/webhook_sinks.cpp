@@ -142,6 +142,10 @@ Result<std::unique_ptr<KafkaSink>> KafkaSink::create(Options options) {
     };
   }
   po.extra = options.extra;
+  // Back within a second of the brokers: librdkafka's reconnect backoff
+  // grows to 10 s by default, so after an outage /readyz (one metadata
+  // answer) could say ready while the partition leaders stay unreachable.
+  po.extra.emplace("reconnect.backoff.max.ms", "1000");
   auto producer = kafka::Producer::create(std::move(po));
   if (!producer.ok()) return producer.status();
   impl->producer.emplace(std::move(*producer));
