@@ -136,14 +136,17 @@ class Result {
     if (!ok()) throw Error(std::get<1>(v_));
     return std::get<0>(v_);
   }
-  T&& value() && {
+  /// On a temporary the value is moved out, not referenced, so
+  /// `for (auto& r : consumer.poll(timeout).value())` and
+  /// `auto&& v = f().value();` hold no reference into a destroyed Result.
+  T value() && {
     if (!ok()) throw Error(std::get<1>(v_));
     return std::move(std::get<0>(v_));
   }
 
   T& operator*() & { return value(); }
   const T& operator*() const& { return value(); }
-  T&& operator*() && { return std::move(*this).value(); }
+  T operator*() && { return std::move(*this).value(); }
   T* operator->() { return &value(); }
   const T* operator->() const { return &value(); }
 

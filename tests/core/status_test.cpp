@@ -3,6 +3,9 @@
 #include <boost/test/unit_test.hpp>
 
 #include <memory>
+#include <string>
+#include <type_traits>
+#include <vector>
 
 #include "platform/status.hpp"
 
@@ -50,4 +53,21 @@ BOOST_AUTO_TEST_CASE(result_holds_move_only_values) {
   BOOST_TEST(r.ok());
   std::unique_ptr<int> p = std::move(r).value();
   BOOST_TEST(*p == 5);
+}
+
+namespace {
+Result<std::vector<std::string>> words() { return std::vector<std::string>{"alpha", std::string(100, 'b')}; }
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(the_value_of_a_temporary_result_outlives_it) {
+  // A range-for over f().value() binds the range to what value() returns;
+  // were it a reference into the temporary Result, the loop would read freed
+  // memory (AddressSanitizer reports it in the sanitizer run).
+  static_assert(std::is_same_v<decltype(words().value()), std::vector<std::string>>);
+  static_assert(std::is_same_v<decltype(*words()), std::vector<std::string>>);
+  std::size_t letters = 0;
+  for (const std::string& w : words().value()) letters += w.size();
+  BOOST_TEST(letters == 105u);
+  auto&& held = words().value();
+  BOOST_TEST(held.back() == std::string(100, 'b'));
 }
