@@ -2,6 +2,7 @@
 #define BOOST_TEST_MODULE kafka_faults
 #include "kafka_test_util.hpp"
 
+#include <algorithm>
 #include <functional>
 #include <set>
 #include <thread>
@@ -43,7 +44,9 @@ void produce_through(const std::string& name, const std::function<void(kafka::Em
   auto consumer = kafka::Consumer::create(
       {.bootstrap_servers = cluster.bootstrap_servers(), .group_id = "check-" + name, .topics = {"events"}});
   BOOST_REQUIRE(consumer.ok());
-  auto records = consume(*consumer, kCount, 30s);
+  // 60 s: under a sanitizer on a loaded machine the group join and the
+  // fetches after the leader moves are slow.
+  auto records = consume(*consumer, kCount, 60s);
   for (int i = 0; i < 10; ++i) {  // a second more, to catch duplicates
     for (auto& r : must_poll(*consumer, 100ms)) records.push_back(std::move(r));
   }
@@ -62,6 +65,18 @@ void produce_through(const std::string& name, const std::function<void(kafka::Em
     last_of_key[r.message.key] = seq;
   }
   BOOST_CHECK_EQUAL(seen.size(), static_cast<std::size_t>(kCount));  // nothing lost
+  if (seen.size() != static_cast<std::size_t>(kCount)) {
+    // Where the gap is: records and the highest offset read per partition.
+    std::map<int, std::pair<int, std::int64_t>> per_partition;
+    for (const auto& r : records) {
+      auto& [n, top] = per_partition[r.partition];
+      ++n;
+      top = std::max(top, r.offset);
+    }
+    for (const auto& [p, v] : per_partition) {
+      BOOST_TEST_MESSAGE(name << ": partition " << p << ": " << v.first << " records, highest offset " << v.second);
+    }
+  }
   BOOST_CHECK_EQUAL(records.size(), seen.size() + static_cast<std::size_t>(duplicates));
   if (mock_may_duplicate) {
     BOOST_TEST_MESSAGE(name << ": " << duplicates << " duplicates, " << out_of_order
