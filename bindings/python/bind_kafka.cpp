@@ -267,7 +267,7 @@ void bind_kafka(py::module_& m) {
       "exception one raises is re-raised by the next send() or flush(). Use as a context manager (closing waits "
       "for outstanding reports up to close_timeout).")
       .def(py::init([](const std::string& bootstrap_servers, const std::string& client_id, bool idempotence,
-                       const std::string& acks, int linger_ms, Millis delivery_timeout, bool block_when_full,
+                       const std::string& acks, double linger_ms, Millis delivery_timeout, bool block_when_full,
                        Millis close_timeout, const SecurityOptions& security, const py::object& on_delivery,
                        const std::map<std::string, std::string>& extra) {
              auto self = std::make_unique<PyProducer>();
@@ -288,7 +288,7 @@ void bind_kafka(py::module_& m) {
              return self;
            }),
            py::arg("bootstrap_servers") = "", py::kw_only(), py::arg("client_id") = "platform-producer",
-           py::arg("idempotence") = true, py::arg("acks") = "all", py::arg("linger_ms") = 5,
+           py::arg("idempotence") = true, py::arg("acks") = "all", py::arg("linger_ms") = 5.0,
            py::arg("delivery_timeout") = Millis(300000), py::arg("block_when_full") = true,
            py::arg("close_timeout") = Millis(30000), py::arg("security") = SecurityOptions{},
            py::arg("on_delivery") = py::none(), py::arg("extra") = std::map<std::string, std::string>{},

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cstdio>
 #include <mutex>
 #include <thread>
 
@@ -228,10 +229,21 @@ struct Producer::Impl {
   }
 };
 
+namespace {
+
+// "5", "0.5": librdkafka reads linger.ms as a double.
+std::string linger_text(double ms) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%g", ms);
+  return text;
+}
+
+}  // namespace
+
 std::string describe(const ProducerOptions& o) {
   return internal::describe_common(o.bootstrap_servers, o.client_id, o.security, o.extra) +
          " acks=" + o.acks + " idempotence=" + (o.idempotence ? "true" : "false") +
-         " linger.ms=" + std::to_string(o.linger_ms) +
+         " linger.ms=" + linger_text(o.linger_ms) +
          " delivery_timeout_ms=" + std::to_string(o.delivery_timeout.count());
 }
 
@@ -251,7 +263,7 @@ Result<Producer> Producer::create(ProducerOptions options) {
   if (options.idempotence && options.acks != "all" && options.acks != "-1") {
     return bad("acks", "idempotence needs acks=all; set idempotence=false to use acks=" + options.acks);
   }
-  if (options.linger_ms < 0 || options.linger_ms > 900000) return bad("linger_ms", "use 0 to 900000");
+  if (!(options.linger_ms >= 0 && options.linger_ms <= 900000)) return bad("linger_ms", "use 0 to 900000 (ms, fractions allowed)");
   if (options.delivery_timeout.count() <= 0) return bad("delivery_timeout", "must be positive");
   if (options.close_timeout.count() < 0) return bad("close_timeout", "must not be negative");
 
@@ -266,7 +278,7 @@ Result<Producer> Producer::create(ProducerOptions options) {
   auto conf = internal::make_conf(impl->ctx, impl->bootstrap.servers, options.client_id, options.security,
                                   {{"enable.idempotence", options.idempotence ? "true" : "false"},
                                    {"acks", options.acks},
-                                   {"linger.ms", std::to_string(options.linger_ms)},
+                                   {"linger.ms", linger_text(options.linger_ms)},
                                    {"message.timeout.ms", std::to_string(options.delivery_timeout.count())}},
                                   options.extra, "");
   if (!conf.ok()) return conf.status();

@@ -2,6 +2,8 @@
 #define BOOST_TEST_MODULE kafka_options
 #include "kafka_test_util.hpp"
 
+#include <atomic>
+#include <cmath>
 #include <cstdio>
 #include <fstream>
 #include <thread>
@@ -40,6 +42,10 @@ BOOST_AUTO_TEST_CASE(bad_producer_options_fail_at_create_with_the_field_named) {
             StatusCode::kInvalidArgument, "extra[\"no.such.key\"]");
   check_bad(kafka::Producer::create({.bootstrap_servers = "127.0.0.1:1", .extra = {{"linger.ms", "soon"}}}),
             StatusCode::kInvalidArgument, "linger.ms");
+  check_bad(kafka::Producer::create({.bootstrap_servers = "127.0.0.1:1", .linger_ms = -0.5}),
+            StatusCode::kInvalidArgument, "linger_ms");
+  check_bad(kafka::Producer::create({.bootstrap_servers = "127.0.0.1:1", .linger_ms = std::nan("")}),
+            StatusCode::kInvalidArgument, "linger_ms");
   check_bad(kafka::Producer::create({.bootstrap_servers = "127.0.0.1:1",
                                      .security = {.ssl_ca_location = "/nonexistent/ca.pem"}}),
             StatusCode::kInvalidArgument, "security.ssl_ca_location");
@@ -123,4 +129,19 @@ BOOST_AUTO_TEST_CASE(passwords_never_reach_logs_or_descriptions) {
   BOOST_CHECK_MESSAGE(log_text.find(password) == std::string::npos, "password leaked into the log");
   BOOST_CHECK_MESSAGE(log_text.find(key_password) == std::string::npos, "key password leaked into the log");
   BOOST_TEST_MESSAGE("log lines captured: " << std::count(log_text.begin(), log_text.end(), '\n'));
+}
+
+BOOST_AUTO_TEST_CASE(a_fractional_linger_reaches_librdkafka) {
+  kafka::ProducerOptions options{.linger_ms = 0.5};
+  BOOST_TEST(kafka::describe(options).find("linger.ms=0.5 ") != std::string::npos);
+  auto producer = kafka::Producer::create(options);  // the embedded cluster
+  BOOST_REQUIRE_MESSAGE(producer.ok(), producer.status().to_string());
+  std::atomic<int> delivered{0};
+  for (int i = 0; i < 10; ++i) {
+    BOOST_REQUIRE(producer->send("events", {.key = "k", .payload = "x"}, [&](const kafka::DeliveryReport& r) {
+      if (r.status.ok()) ++delivered;
+    }).ok());
+  }
+  BOOST_REQUIRE(producer->flush(10s).ok());
+  BOOST_TEST(delivered.load() == 10);
 }

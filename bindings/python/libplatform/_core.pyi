@@ -466,7 +466,7 @@ class KafkaProducer:
     outstanding: int
     bootstrap_servers: str
     def __init__(self, bootstrap_servers: str = ..., *, client_id: str = ..., idempotence: bool = ...,
-                 acks: str = ..., linger_ms: int = ..., delivery_timeout: _Duration = ...,
+                 acks: str = ..., linger_ms: float = ..., delivery_timeout: _Duration = ...,
                  block_when_full: bool = ..., close_timeout: _Duration = ..., security: KafkaSecurity = ...,
                  on_delivery: Optional[Callable[[DeliveryReport], Any]] = ...,
                  extra: Dict[str, str] = ...) -> None: ...

@@ -57,8 +57,10 @@ struct ProducerOptions {
   bool idempotence = true;
   /// "all" (-1), "1" or "0". Idempotence requires "all".
   std::string acks = "all";
-  /// linger.ms: how long to wait to fill a batch.
-  int linger_ms = 5;
+  /// linger.ms: how long to wait to fill a batch. Fractions are allowed
+  /// (0.5 = 500 us): under load a sub-millisecond linger batches many
+  /// messages per request at almost no added latency.
+  double linger_ms = 5;
   /// message.timeout.ms: a message not acknowledged within this time is
   /// reported failed with kDeadlineExceeded. Retries happen within it.
   std::chrono::milliseconds delivery_timeout{std::chrono::minutes(5)};
