@@ -3,7 +3,7 @@
 # Runs one libFuzzer target for a while:
 #   bench/fuzz/run.sh TARGET SECONDS [extra libFuzzer flags...]
 # TARGET: spec | validate | endpoint | kubeconfig | flow_file | header_mapping |
-# webhook_auth | webhook_http. Builds build-fuzz/ with
+# webhook_auth | webhook_http | webhook_json. Builds build-fuzz/ with
 # clang++-14 (-fsanitize=fuzzer,address,undefined, library included) on first
 # use, starts from the seed corpus tests/fuzz/corpus/TARGET and grows a
 # working corpus in build-fuzz/fuzz-corpus/TARGET. A crash, leak or timeout
@@ -11,7 +11,7 @@
 # add it to tests/data/fuzz/TARGET/ and a regression test, then fix it.
 set -euo pipefail
 if [ $# -lt 2 ]; then
-  echo "usage: $0 TARGET SECONDS [libFuzzer flags...]   (targets: spec validate endpoint kubeconfig flow_file header_mapping webhook_auth webhook_http)" >&2
+  echo "usage: $0 TARGET SECONDS [libFuzzer flags...]   (targets: spec validate endpoint kubeconfig flow_file header_mapping webhook_auth webhook_http webhook_json)" >&2
   exit 2
 fi
 target=$1

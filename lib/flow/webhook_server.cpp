@@ -26,6 +26,7 @@
 
 #include "flow/webhook_auth.hpp"
 #include "flow/webhook_idempotency.hpp"
+#include "flow/webhook_json.hpp"
 #include "flow/webhook_internal.hpp"
 #include "flow/webhook_sinks.hpp"
 #include "platform/flow/webhook.hpp"
@@ -579,17 +580,23 @@ void Session::process() {
       return error(403, "the " + route.spec.auth.hmac_header + " signature does not match the body");
     }
   }
-  nlohmann::json doc;
-  const bool json_key = route.target.key.kind == KeySource::Kind::kJson;
-  if (json_key) {
-    doc = nlohmann::json::parse(body, nullptr, false);
-    if (doc.is_discarded()) return error(400, "the body is not valid JSON");
-  } else if (route.parse_json && !nlohmann::json::accept(body)) {
+  std::string key;
+  if (route.target.key.kind == KeySource::Kind::kJson) {
+    switch (check_body_json(body, route.target.key.value, key)) {
+      case BodyJson::kValid:
+        break;
+      case BodyJson::kInvalid:
+        return error(400, "the body is not valid JSON");
+      case BodyJson::kNoKey:
+        return error(400, "the JSON body needs a string or number at " + route.target.key.value +
+                              " (it is the message key)");
+    }
+  } else if (route.parse_json && check_body_json(body, {}, key) != BodyJson::kValid) {
     return error(400, "the body is not valid JSON");
   }
-  std::string key;
   switch (route.target.key.kind) {
     case KeySource::Kind::kNone:
+    case KeySource::Kind::kJson:
       break;
     case KeySource::Kind::kLiteral:
       key = route.target.key.value;
@@ -600,16 +607,6 @@ void Session::process() {
         return error(400, "header " + route.target.key.value + " is required on this route (it is the message key)");
       }
       key = std::string(h->value());
-      break;
-    }
-    case KeySource::Kind::kJson: {
-      nlohmann::json::json_pointer ptr(route.target.key.value);
-      if (!doc.contains(ptr) || doc[ptr].is_null() || doc[ptr].is_object() || doc[ptr].is_array()) {
-        return error(400, "the JSON body needs a string or number at " + route.target.key.value +
-                              " (it is the message key)");
-      }
-      const auto& v = doc[ptr];
-      key = v.is_string() ? v.get<std::string>() : v.dump();
       break;
     }
   }
