@@ -36,6 +36,10 @@ int main(int argc, char** argv) {
     else if (a == "--threads") o.threads = std::stoi(next());
     else if (a == "--port") o.port = static_cast<std::uint16_t>(std::stoi(next()));
     else if (a == "--linger-ms") o.kafka_extra["linger.ms"] = next();
+    else if (a == "--set") {
+      std::string kv = next();
+      o.kafka_extra[kv.substr(0, kv.find('='))] = kv.substr(kv.find('=') + 1);
+    }
     else {
       std::cerr << "unknown argument " << a << "\n";
       return 2;
