@@ -12,9 +12,17 @@ BodyJson check_body_json_reference(std::string_view body, std::string_view point
   if (pointer.empty()) return nlohmann::json::accept(body) ? BodyJson::kValid : BodyJson::kInvalid;
   nlohmann::json doc = nlohmann::json::parse(body, nullptr, false);
   if (doc.is_discarded()) return BodyJson::kInvalid;
-  nlohmann::json::json_pointer ptr{std::string(pointer)};  // checked when the route was loaded
-  if (!doc.contains(ptr)) return BodyJson::kNoKey;
-  const auto& v = doc[ptr];
+  const nlohmann::json* found = nullptr;
+  try {
+    nlohmann::json::json_pointer ptr{std::string(pointer)};  // checked when the route was loaded
+    // contains() throws for a token that is no index where the body has an
+    // array (an empty or too long one): no key there either.
+    if (!doc.contains(ptr)) return BodyJson::kNoKey;
+    found = &doc[ptr];
+  } catch (const nlohmann::json::exception&) {
+    return BodyJson::kNoKey;
+  }
+  const auto& v = *found;
   if (v.is_null() || v.is_object() || v.is_array()) return BodyJson::kNoKey;
   key = v.is_string() ? v.get<std::string>() : v.dump();
   return BodyJson::kValid;
