@@ -63,6 +63,9 @@ PLATFORM_EXPORT AmqpMessage kafka_to_amqp(const Message& message, KeySource key_
 
 /// AMQP message -> Kafka record (see the table above).
 PLATFORM_EXPORT Message amqp_to_kafka(const AmqpMessage& message, KeySource key_source = KeySource::kRoutingKey);
+/// The same, moving the body into the record's payload instead of copying it
+/// (the bridges' per-message path).
+PLATFORM_EXPORT Message amqp_to_kafka(AmqpMessage&& message, KeySource key_source = KeySource::kRoutingKey);
 
 /// A typed AMQP value as the text of an `amqp.typed.*` Kafka header: the AMQP
 /// type letter, ':', then the value: decimal for integers, shortest
