@@ -71,15 +71,19 @@ CONF
 "$nginx_bin" -p "$work/nginx" -c "$work/nginx/nginx.conf" -g 'daemon off;' 2>"$work/nginx.err" &
 pids+=($!)
 
-start_server() {  # args: extra flags; prints the port
-  "$server" "$@" >"$work/port.$$" 2>>"$work/server.log" &
+# Not in $(...): a subshell's pids+=() would be lost and the server left running.
+start_server() {  # args: port file, extra flags
+  local file="$1"
+  shift
+  "$server" "$@" >"$file" 2>>"$work/server.log" &
   pids+=($!)
-  for _ in $(seq 100); do [[ -s "$work/port.$$" ]] && break; sleep 0.1; done
-  head -1 "$work/port.$$"
-  rm -f "$work/port.$$"
+  for _ in $(seq 100); do [[ -s "$file" ]] && break; sleep 0.1; done
+  [[ -s "$file" ]] || { echo "the bench server did not start:" >&2; cat "$work/server.log" >&2; exit 1; }
 }
-dry_port="$(start_server --dry-run)"
-kafka_port="$(start_server)"
+start_server "$work/dry.port" --dry-run
+start_server "$work/kafka.port"
+dry_port="$(head -1 "$work/dry.port")"
+kafka_port="$(head -1 "$work/kafka.port")"
 sleep 1
 
 # Warm up (connections, producer metadata, topic leaders).
