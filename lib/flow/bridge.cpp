@@ -243,7 +243,6 @@ struct RabbitToKafkaBridge::Impl {
     int attempts = 0;
     Clock::time_point received;
     Message message;  // kept for retries
-    std::string source;
   };
   struct Report {
     std::uint64_t seq;
@@ -267,6 +266,9 @@ struct RabbitToKafkaBridge::Impl {
   std::optional<kafka::Producer> producer;  // last: destroyed (flushed) first
 
   explicit Impl(RabbitToKafkaOptions o) : options(std::move(o)), counters(options.name) {}
+
+  // Where a message came from, for dead letters and errors.
+  std::string source() const { return "rabbitmq:" + options.queue; }
 
   void on_delivery(const kafka::DeliveryReport& r) {
     std::lock_guard lock(mu);
@@ -304,14 +306,14 @@ struct RabbitToKafkaBridge::Impl {
       }
       if (!dead_letter) {
         if (fatal.ok()) {
-          fatal = Status(r.status.code(), "producing " + e.source + " to Kafka topic '" + options.topic +
+          fatal = Status(r.status.code(), "producing " + source() + " to Kafka topic '" + options.topic +
                                               "' failed " + std::to_string(e.attempts) + " times: " +
                                               r.status.message() +
                                               "; no dead-letter destination, so the bridge stops here (not acked)");
         }
         continue;
       }
-      Status s = dead_letter->send(e.message, e.source, e.attempts, r.status);
+      Status s = dead_letter->send(e.message, source(), e.attempts, r.status);
       if (!s.ok()) {
         if (fatal.ok()) fatal = s;
         continue;
@@ -394,7 +396,6 @@ struct RabbitToKafkaBridge::Impl {
         e.message = amqp_to_kafka({delivery.routing_key, std::move(delivery.properties),
                                    std::move(delivery.message.payload)},
                                   options.key_source);
-        e.source = "rabbitmq:" + options.queue;
         pending.push_back(std::move(e));
         send(base_seq + pending.size() - 1);
       }
@@ -444,7 +445,7 @@ Result<RabbitToKafkaBridge> RabbitToKafkaBridge::create(RabbitToKafkaOptions opt
   Impl* raw = impl.get();
   auto producer = internal::flow_producer(o.name, o.bootstrap_servers, o.security,
                                          [raw](const kafka::DeliveryReport& r) { raw->on_delivery(r); },
-                                         o.producer_properties);
+                                         o.producer_properties, o.topic);  // warm before deliveries come
   if (!producer.ok()) return producer.status();
   impl->producer.emplace(std::move(*producer));
   amqp::ConsumerOptions copts;

@@ -220,7 +220,7 @@ Result<Processor> Processor::create(ProcessorOptions options) {
   impl->consumer.emplace(std::move(*consumer));
   auto producer = internal::flow_producer(o.name, o.bootstrap_servers, o.security,
                                          [raw](const kafka::DeliveryReport& r) { raw->on_delivery(r); },
-                                         o.producer_properties);
+                                         o.producer_properties, o.output);
   if (!producer.ok()) return producer.status();
   impl->producer.emplace(std::move(*producer));
   return Processor(std::move(impl));

@@ -313,14 +313,17 @@ Result<kafka::Consumer> flow_consumer(const std::string& name, const std::string
 Result<kafka::Producer> flow_producer(const std::string& name, const std::string& bootstrap,
                                       const kafka::SecurityOptions& security,
                                       std::function<void(const kafka::DeliveryReport&)> on_delivery,
-                                      const std::map<std::string, std::string>& properties) {
+                                      const std::map<std::string, std::string>& properties,
+                                      const std::string& warm_topic) {
   kafka::ProducerOptions o;
   o.bootstrap_servers = bootstrap;
   o.client_id = name;
   o.security = security;
   o.on_delivery = std::move(on_delivery);
   o.extra = properties;
-  return kafka::Producer::create(std::move(o));
+  auto producer = kafka::Producer::create(std::move(o));
+  if (producer.ok() && !warm_topic.empty()) (void)producer->ping(kWarmUp, warm_topic);
+  return producer;
 }
 
 amqp::ConnectionOptions named(amqp::ConnectionOptions options, const std::string& suffix) {

@@ -147,10 +147,17 @@ Result<kafka::Consumer> flow_consumer(const std::string& name, const std::string
                                       const kafka::SecurityOptions& security, const std::string& group,
                                       const std::vector<std::string>& topics,
                                       const std::map<std::string, std::string>& properties = {});
+/// With a `warm_topic`, the producer is connected and knows that topic's
+/// leaders before it is returned (waiting up to kWarmUp; a cluster not ready
+/// by then is no error, sends wait for it as usual). Without this, the first
+/// sends to a topic the producer has not asked about yet wait for its
+/// metadata (~250 ms here) while a flow's source keeps delivering.
+inline constexpr std::chrono::seconds kWarmUp{2};
 Result<kafka::Producer> flow_producer(const std::string& name, const std::string& bootstrap,
                                       const kafka::SecurityOptions& security,
                                       std::function<void(const kafka::DeliveryReport&)> on_delivery,
-                                      const std::map<std::string, std::string>& properties = {});
+                                      const std::map<std::string, std::string>& properties = {},
+                                      const std::string& warm_topic = {});
 
 /// `options.connection_name` with a suffix, so a flow's connections can be
 /// found (rabbitmqctl list_connections client_properties).

@@ -390,17 +390,40 @@ Status Producer::Impl::produce(std::string_view topic, std::int32_t partition, c
   return to_status(std::move(error), "send to " + topic_name);
 }
 
-Status Producer::ping(std::chrono::milliseconds timeout) const {
+Status Producer::ping(std::chrono::milliseconds timeout, std::string_view topic) const {
+  const int ms = static_cast<int>(std::max<std::int64_t>(timeout.count(), 1));
+  rd_kafka_topic_t* rkt = topic.empty() ? nullptr : rd_kafka_topic_new(impl_->rk.get(), std::string(topic).c_str(), nullptr);
   const rd_kafka_metadata_t* md = nullptr;
-  const rd_kafka_resp_err_t err =
-      rd_kafka_metadata(impl_->rk.get(), 0, nullptr, &md, static_cast<int>(std::max<std::int64_t>(timeout.count(), 1)));
+  const rd_kafka_resp_err_t err = rd_kafka_metadata(impl_->rk.get(), 0, rkt, &md, ms);
+  if (rkt != nullptr) rd_kafka_topic_destroy(rkt);
   const bool answered = err == RD_KAFKA_RESP_ERR_NO_ERROR && md != nullptr && md->broker_cnt > 0;
+  Status status;
+  if (answered && !topic.empty()) {
+    const rd_kafka_metadata_topic_t* t = md->topic_cnt == 1 ? &md->topics[0] : nullptr;
+    if (t == nullptr || t->err == RD_KAFKA_RESP_ERR__UNKNOWN_TOPIC || t->err == RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART) {
+      status = Status(StatusCode::kNotFound, "Kafka topic '" + std::string(topic) + "' does not exist at " +
+                                                 impl_->bootstrap.servers);
+    } else if (t->err != RD_KAFKA_RESP_ERR_NO_ERROR || t->partition_cnt == 0) {
+      status = Status(StatusCode::kUnavailable, "Kafka topic '" + std::string(topic) + "': " +
+                                                    (t->err != RD_KAFKA_RESP_ERR_NO_ERROR ? rd_kafka_err2str(t->err)
+                                                                                          : "no partitions"));
+    } else {
+      for (int i = 0; i < t->partition_cnt && status.ok(); ++i) {
+        if (t->partitions[i].leader < 0) {
+          status = Status(StatusCode::kUnavailable, "Kafka topic '" + std::string(topic) + "' partition " +
+                                                        std::to_string(t->partitions[i].id) + " has no leader");
+        }
+      }
+    }
+  }
   if (md != nullptr) rd_kafka_metadata_destroy(md);
-  if (answered) return {};
-  return Status(StatusCode::kUnavailable,
-                "no Kafka broker at " + impl_->bootstrap.servers + " answered a metadata request within " +
-                    std::to_string(timeout.count()) + " ms" +
-                    (err != RD_KAFKA_RESP_ERR_NO_ERROR ? std::string(" (") + rd_kafka_err2str(err) + ")" : ""));
+  if (!answered) {
+    return Status(StatusCode::kUnavailable,
+                  "no Kafka broker at " + impl_->bootstrap.servers + " answered a metadata request within " +
+                      std::to_string(timeout.count()) + " ms" +
+                      (err != RD_KAFKA_RESP_ERR_NO_ERROR ? std::string(" (") + rd_kafka_err2str(err) + ")" : ""));
+  }
+  return status;
 }
 
 Status Producer::flush(std::chrono::milliseconds timeout) {

@@ -145,3 +145,22 @@ BOOST_AUTO_TEST_CASE(a_fractional_linger_reaches_librdkafka) {
   BOOST_REQUIRE(producer->flush(10s).ok());
   BOOST_TEST(delivered.load() == 10);
 }
+
+BOOST_AUTO_TEST_CASE(ping_with_a_topic_says_whether_the_producer_can_send_there) {
+  auto cluster = kafka::EmbeddedCluster::start({.brokers = 3}).value();
+  auto producer = kafka::Producer::create({.bootstrap_servers = cluster.bootstrap_servers()});
+  BOOST_REQUIRE_MESSAGE(producer.ok(), producer.status().to_string());
+  BOOST_TEST(producer->ping(5s).ok());
+  platform::Status events = producer->ping(5s, "events");
+  BOOST_TEST(events.ok(), events.to_string());
+  // The embedded cluster, like a broker with auto.create.topics.enable,
+  // creates a topic a producer asks about: the ping makes it sendable.
+  platform::Status created = producer->ping(5s, "pinged-into-being");
+  BOOST_TEST(created.ok(), created.to_string());
+  BOOST_TEST(cluster.broker_down(1).ok());
+  BOOST_TEST(cluster.broker_down(2).ok());
+  BOOST_TEST(cluster.broker_down(3).ok());
+  platform::Status down = producer->ping(1s, "events");
+  BOOST_TEST(!down.ok());
+  BOOST_TEST((down.code() == platform::StatusCode::kUnavailable), down.to_string());
+}

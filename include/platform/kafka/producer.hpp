@@ -133,8 +133,12 @@ class PLATFORM_EXPORT Producer {
 
   /// Asks the cluster for its broker list (a metadata request, no topics):
   /// ok when a broker answered within `timeout`, kUnavailable otherwise.
-  /// For readiness probes; blocks the calling thread up to `timeout`.
-  Status ping(std::chrono::milliseconds timeout) const;
+  /// With a `topic`, asks for that topic too and is ok only when it exists
+  /// and every partition has a leader (kNotFound / kUnavailable otherwise;
+  /// a cluster that creates topics on demand, like the embedded one, creates
+  /// it); the producer then knows where to send it. For readiness probes and to
+  /// warm a producer up before messages come; blocks up to `timeout`.
+  Status ping(std::chrono::milliseconds timeout, std::string_view topic = {}) const;
 
   /// Messages sent whose report has not been delivered yet.
   [[nodiscard]] std::int64_t outstanding() const;
