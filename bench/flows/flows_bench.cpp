@@ -11,7 +11,7 @@
 // lives in the parent; RabbitMQ is the local broker (guest@127.0.0.1:5672),
 // quorum queues, persistent 100-byte-ish messages.
 //
-// Usage: bench_flows [--messages N] [--reps R]
+// Usage: bench_flows [--messages N] [--reps R] [--only transformer|k2r|r2k]
 
 #include <amqp.h>
 #include <amqp_tcp_socket.h>
@@ -351,11 +351,17 @@ int main(int argc, char** argv) {
     return 0;
   }
   int n = 100000, reps = 3;
+  std::string only;  // transformer | k2r | r2k: that flow and its baseline alone
   for (std::size_t i = 0; i + 1 < args.size(); i += 2) {
     if (args[i] == "--messages") n = std::stoi(args[i + 1]);
     else if (args[i] == "--reps") reps = std::stoi(args[i + 1]);
-    else die("usage: bench_flows [--messages N] [--reps R]");
+    else if (args[i] == "--only") only = args[i + 1];
+    else die("usage: bench_flows [--messages N] [--reps R] [--only transformer|k2r|r2k]");
   }
+  if (!only.empty() && only != "transformer" && only != "k2r" && only != "r2k") {
+    die("--only takes transformer, k2r or r2k, not '" + only + "'");
+  }
+  auto runs = [&](const char* flow) { return only.empty() || only == flow; };
   const int kafka_n = 2 * n;  // Kafka sides move more: they are faster
   kafka::EmbeddedClusterOptions co;
   co.topics = {};
@@ -370,44 +376,51 @@ int main(int argc, char** argv) {
   double rss_naive = 0, rss_transformer = 0, rss_k2r = 0, rss_r2k = 0, rss_rawp = 0, rss_rawc = 0;
   for (int rep = 0; rep < reps; ++rep) {
     const std::string r = std::to_string(rep);
-    // Transformer vs naive (24 partitions: ~17k messages each, inside the mock's retention).
-    for (const char* side : {"naive", "transformer"}) {
-      const std::string in = std::string("t-in-") + side + r, out = std::string("t-out-") + side + r;
-      if (!cluster.create_topic(in, 24).ok() || !cluster.create_topic(out, 24).ok()) die("create topic");
-      fill_kafka(bootstrap, in, kafka_n);
-      Run run = spawn(argv[0], {"--role", side, std::to_string(kafka_n), bootstrap, in, out});
-      (std::string(side) == "naive" ? t_naive : t_flow).push_back(run.rate);
-      (std::string(side) == "naive" ? rss_naive : rss_transformer) =
-          std::max(std::string(side) == "naive" ? rss_naive : rss_transformer, run.rss_mib);
+    if (runs("transformer")) {
+      // Transformer vs naive (24 partitions: ~17k messages each, inside the mock's retention).
+      for (const char* side : {"naive", "transformer"}) {
+        const std::string in = std::string("t-in-") + side + r, out = std::string("t-out-") + side + r;
+        if (!cluster.create_topic(in, 24).ok() || !cluster.create_topic(out, 24).ok()) die("create topic");
+        fill_kafka(bootstrap, in, kafka_n);
+        Run run = spawn(argv[0], {"--role", side, std::to_string(kafka_n), bootstrap, in, out});
+        (std::string(side) == "naive" ? t_naive : t_flow).push_back(run.rate);
+        (std::string(side) == "naive" ? rss_naive : rss_transformer) =
+            std::max(std::string(side) == "naive" ? rss_naive : rss_transformer, run.rss_mib);
+      }
     }
-    // Kafka -> RabbitMQ vs raw publishing with batched confirms, same queue.
-    (void)topology.purge_queue(queue);
-    Run raw = spawn(argv[0], {"--role", "raw-publish", std::to_string(n), queue});
-    k_raw.push_back(raw.rate);
-    rss_rawp = std::max(rss_rawp, raw.rss_mib);
-    (void)topology.purge_queue(queue);
-    const std::string kin = "k-in-" + r;
-    if (!cluster.create_topic(kin, 12).ok()) die("create topic");
-    fill_kafka(bootstrap, kin, n);
-    Run k2r = spawn(argv[0], {"--role", "k2r", std::to_string(n), bootstrap, kin, queue});
-    k_flow.push_back(k2r.rate);
-    rss_k2r = std::max(rss_k2r, k2r.rss_mib);
-    // RabbitMQ -> Kafka vs raw consuming with manual acks, same queue.
-    (void)topology.purge_queue(queue);
-    fill_queue(queue, n);
-    Run rawc = spawn(argv[0], {"--role", "raw-consume", std::to_string(n), queue});
-    r_raw.push_back(rawc.rate);
-    rss_rawc = std::max(rss_rawc, rawc.rss_mib);
-    (void)topology.purge_queue(queue);
-    fill_queue(queue, n);
-    const std::string rout = "r-out-" + r;
-    if (!cluster.create_topic(rout, 12).ok()) die("create topic");
-    Run r2k = spawn(argv[0], {"--role", "r2k", std::to_string(n), bootstrap, queue, rout});
-    r_flow.push_back(r2k.rate);
-    rss_r2k = std::max(rss_r2k, r2k.rss_mib);
-    std::cerr << "rep " << rep << ": naive " << t_naive.back() << " transformer " << t_flow.back() << " | raw publish "
-              << k_raw.back() << " k2r " << k_flow.back() << " | raw consume " << r_raw.back() << " r2k "
-              << r_flow.back() << "\n";
+    if (runs("k2r")) {
+      // Kafka -> RabbitMQ vs raw publishing with batched confirms, same queue.
+      (void)topology.purge_queue(queue);
+      Run raw = spawn(argv[0], {"--role", "raw-publish", std::to_string(n), queue});
+      k_raw.push_back(raw.rate);
+      rss_rawp = std::max(rss_rawp, raw.rss_mib);
+      (void)topology.purge_queue(queue);
+      const std::string kin = "k-in-" + r;
+      if (!cluster.create_topic(kin, 12).ok()) die("create topic");
+      fill_kafka(bootstrap, kin, n);
+      Run k2r = spawn(argv[0], {"--role", "k2r", std::to_string(n), bootstrap, kin, queue});
+      k_flow.push_back(k2r.rate);
+      rss_k2r = std::max(rss_k2r, k2r.rss_mib);
+    }
+    if (runs("r2k")) {
+      // RabbitMQ -> Kafka vs raw consuming with manual acks, same queue.
+      (void)topology.purge_queue(queue);
+      fill_queue(queue, n);
+      Run rawc = spawn(argv[0], {"--role", "raw-consume", std::to_string(n), queue});
+      r_raw.push_back(rawc.rate);
+      rss_rawc = std::max(rss_rawc, rawc.rss_mib);
+      (void)topology.purge_queue(queue);
+      fill_queue(queue, n);
+      const std::string rout = "r-out-" + r;
+      if (!cluster.create_topic(rout, 12).ok()) die("create topic");
+      Run r2k = spawn(argv[0], {"--role", "r2k", std::to_string(n), bootstrap, queue, rout});
+      r_flow.push_back(r2k.rate);
+      rss_r2k = std::max(rss_r2k, r2k.rss_mib);
+    }
+    auto last = [](const std::vector<double>& v) { return v.empty() ? 0.0 : v.back(); };
+    std::cerr << "rep " << rep << ": naive " << last(t_naive) << " transformer " << last(t_flow) << " | raw publish "
+              << last(k_raw) << " k2r " << last(k_flow) << " | raw consume " << last(r_raw) << " r2k "
+              << last(r_flow) << "\n";
   }
   (void)topology.delete_queue(queue);
   std::printf("%-44s %12s %12s %7s %8s %9s\n", "flow (median of reps, msgs/s)", "flow", "baseline", "ratio", "target",
@@ -417,9 +430,11 @@ int main(int argc, char** argv) {
                 (std::string(f / b >= target ? ">= " : "< ") + std::to_string(target).substr(0, 3)).c_str(), rss,
                 rss_base);
   };
-  row("transformer at-least-once vs naive loop", median(t_flow), median(t_naive), 3.0, rss_transformer, rss_naive);
-  row("Kafka->RabbitMQ bridge vs raw publish b1000", median(k_flow), median(k_raw), 0.9, rss_k2r, rss_rawp);
-  row("RabbitMQ->Kafka bridge vs raw consume+ack", median(r_flow), median(r_raw), 0.9, rss_r2k, rss_rawc);
+  if (runs("transformer")) {
+    row("transformer at-least-once vs naive loop", median(t_flow), median(t_naive), 3.0, rss_transformer, rss_naive);
+  }
+  if (runs("k2r")) row("Kafka->RabbitMQ bridge vs raw publish b1000", median(k_flow), median(k_raw), 0.9, rss_k2r, rss_rawp);
+  if (runs("r2k")) row("RabbitMQ->Kafka bridge vs raw consume+ack", median(r_flow), median(r_raw), 0.9, rss_r2k, rss_rawc);
   std::printf("messages: %d per RabbitMQ side, %d per Kafka transform side; %d reps; peak MiB = flow/baseline process\n",
               n, kafka_n, reps);
   return 0;

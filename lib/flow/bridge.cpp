@@ -66,9 +66,12 @@ struct KafkaToRabbitBridge::Impl {
       // A fixed routing key is the destination, not the message's: say so in
       // the amqp.routing-key header so the mapping keeps the Kafka key
       // (kafka.key) and a way back gives the same key.
-      Message routed = e.record.message;
+      // The payload maps to the body unchanged: left out of the copy.
+      const Message& m = e.record.message;
+      Message routed{.key = m.key, .payload = {}, .headers = m.headers, .timestamp_ms = m.timestamp_ms};
       routed.headers.push_back({"amqp.routing-key", options.routing_key});
       a = kafka_to_amqp(routed);
+      a.body = m.payload;
     }
     const std::string& rk = a.routing_key;
     Message body;
