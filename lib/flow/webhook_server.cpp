@@ -868,6 +868,7 @@ Result<Webhook> Webhook::start(WebhookOptions options) {
   auto server = std::make_shared<Server>(std::move(options));
   const WebhookOptions& o = server->options;
   bool wants_kafka = false, wants_rabbit = false;
+  std::vector<std::string> kafka_topics;
   for (const WebhookRoute& spec : o.routes) {
     Route r;
     r.spec = spec;
@@ -881,6 +882,7 @@ Result<Webhook> Webhook::start(WebhookOptions options) {
     r.parse_json = spec.validate_json || r.target.key.kind == KeySource::Kind::kJson;
     if (!spec.dry_run) {
       wants_kafka = wants_kafka || r.target.broker == Target::Broker::kKafka;
+      if (r.target.broker == Target::Broker::kKafka) kafka_topics.push_back(r.target.name);
       wants_rabbit = wants_rabbit || r.target.broker == Target::Broker::kRabbitMq;
     }
     server->routes.push_back(std::move(r));
@@ -907,7 +909,8 @@ Result<Webhook> Webhook::start(WebhookOptions options) {
     auto sink = KafkaSink::create({.bootstrap_servers = o.kafka_bootstrap_servers,
                                    .ack_timeout = o.ack_timeout,
                                    .extra = o.kafka_extra,
-                                   .log = log});
+                                   .log = log,
+                                   .topics = std::move(kafka_topics)});
     if (!sink.ok()) return sink.status();
     server->kafka = std::move(*sink);
   }

@@ -12,6 +12,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "platform/amqp/connection_options.hpp"
 #include "platform/message.hpp"
@@ -51,6 +52,9 @@ class KafkaSink {
     std::chrono::milliseconds probe_interval{2000};
     std::map<std::string, std::string> extra;
     std::function<void(std::string_view)> log;
+    /// The routes' topics: create() asks for their metadata (up to 2 s
+    /// each, not an error), so the first requests do not wait for it.
+    std::vector<std::string> topics;
   };
   static Result<std::unique_ptr<KafkaSink>> create(Options options);
   ~KafkaSink();
