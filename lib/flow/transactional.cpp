@@ -238,12 +238,10 @@ Result<std::unique_ptr<TransactionalLoop>> TransactionalLoop::create(Transaction
   // The settings exactly-once rests on are not the user's to change.
   auto refuse_managed = [&](std::initializer_list<const char*> managed,
                             const std::map<std::string, std::string>& properties, const char* field) -> Status {
-    for (const char* key : managed) {
-      if (properties.count(key) > 0) {
-        return invalid_argument("processor '" + o.name + "': " + field + "[\"" + key +
-                                "\"] is managed by the exactly-once mode; remove it, or use guarantee "
-                                "at-least-once");
-      }
+    if (const char* key = first_key_set(managed, properties)) {
+      return invalid_argument("processor '" + o.name + "': " + field + "[\"" + key +
+                              "\"] is managed by the exactly-once mode; remove it, or use guarantee "
+                              "at-least-once");
     }
     return {};
   };
@@ -270,9 +268,10 @@ Result<std::unique_ptr<TransactionalLoop>> TransactionalLoop::create(Transaction
     csettings.emplace_back("session.timeout.ms", "6000");
     csettings.emplace_back("heartbeat.interval.ms", "500");
   }
-  PLATFORM_RETURN_IF_ERROR(refuse_managed(
-      {"group.id", "enable.auto.commit", "enable.auto.offset.store", "isolation.level"}, o.consumer_properties,
-      "consumer_properties"));
+  // The consumer's managed keys, and read_committed isolation.
+  PLATFORM_RETURN_IF_ERROR(refuse_managed({kConsumerManagedKeys[0], kConsumerManagedKeys[1], kConsumerManagedKeys[2],
+                                           "isolation.level"},
+                                          o.consumer_properties, "consumer_properties"));
   auto cconf = make_conf(s->consumer_ctx, s->bootstrap.servers, o.name, o.security, csettings, o.consumer_properties, "");
   if (!cconf.ok()) return cconf.status();
   rd_kafka_conf_set_rebalance_cb(cconf->get(), &State::rebalance_trampoline);

@@ -274,11 +274,9 @@ Result<Consumer> Consumer::create(ConsumerOptions options) {
   if (options.auto_commit_interval.count() <= 0) return bad("auto_commit_interval", "must be positive");
   if (options.queued_min_messages < 1) return bad("queued_min_messages", "must be at least 1");
   if (options.queued_max_kbytes < 1) return bad("queued_max_kbytes", "must be at least 1");
-  for (const char* managed : {"enable.auto.commit", "enable.auto.offset.store", "group.id"}) {
-    if (options.extra.count(managed) > 0) {
-      return bad(std::string("extra[\"") + managed + "\"]",
-                 "managed by the consumer (it commits processed offsets only): use group_id / commit_mode instead");
-    }
+  if (const char* managed = internal::first_key_set(internal::kConsumerManagedKeys, options.extra)) {
+    return bad(std::string("extra[\"") + managed + "\"]",
+               "managed by the consumer (it commits processed offsets only): use group_id / commit_mode instead");
   }
   for (const std::string& t : options.topics) {
     if (t.empty()) return bad("topics", "a topic name is empty");

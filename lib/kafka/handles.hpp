@@ -89,6 +89,19 @@ Result<ConfHandle> make_conf(const ClientContext& ctx, const std::string& bootst
                              const std::vector<std::pair<std::string, std::string>>& settings,
                              const std::map<std::string, std::string>& extra, std::string_view field_prefix);
 
+/// librdkafka consumer keys a kafka::Consumer (and a flow's consumer) sets
+/// itself and refuses from `extra`: it commits processed offsets only.
+inline constexpr const char* kConsumerManagedKeys[] = {"group.id", "enable.auto.commit", "enable.auto.offset.store"};
+
+/// The first of `keys` that `properties` sets, or nullptr.
+template <typename Keys>
+const char* first_key_set(const Keys& keys, const std::map<std::string, std::string>& properties) {
+  for (const char* key : keys) {
+    if (properties.count(key) > 0) return key;
+  }
+  return nullptr;
+}
+
 /// Creates the handle; takes the conf only on success.
 Result<KafkaHandle> make_handle(rd_kafka_type_t type, ConfHandle conf);
 
