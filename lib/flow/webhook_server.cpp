@@ -228,7 +228,12 @@ struct Server : std::enable_shared_from_this<Server> {
   // Keeps the I/O threads running while every connection waits for a broker
   // (no socket operation pending): acknowledgements are posted to them.
   asio::executor_work_guard<asio::io_context::executor_type> work{io.get_executor()};
-  tcp::acceptor acceptor{io};
+  // The acceptor's completions run on a strand of their own, and stop()
+  // closes it there: with several I/O threads an accept handler re-arming it
+  // and the close would otherwise race (ThreadSanitizer saw it).
+  asio::strand<asio::io_context::executor_type> accept_strand{io.get_executor()};
+  tcp::acceptor acceptor{accept_strand};
+  std::uint16_t bound_port = 0;  // set once, before the I/O threads start
   asio::steady_timer sweeper{io};
   std::vector<Route> routes;
   std::vector<std::unique_ptr<RouteMetrics>> metrics;  // routes, then own paths, then unmatched
@@ -927,6 +932,7 @@ Result<Webhook> Webhook::start(WebhookOptions options) {
   if (!ec) server->acceptor.set_option(asio::socket_base::reuse_address(true), ec);
   if (!ec) server->acceptor.bind(endpoint, ec);
   if (!ec) server->acceptor.listen(asio::socket_base::max_listen_connections, ec);
+  if (!ec) server->bound_port = server->acceptor.local_endpoint(ec).port();
   if (ec) {
     return unavailable("cannot listen on " + o.address + ":" + std::to_string(o.port) + ": " + ec.message() +
                        " (is another process using the port? choose another with http.port or --port)");
@@ -958,7 +964,7 @@ Result<Webhook> Webhook::start(WebhookOptions options) {
     });
   }
   std::string line = "webhook " + o.name + " listening on " + o.address + ":" +
-                     std::to_string(server->acceptor.local_endpoint().port()) + " with " +
+                     std::to_string(server->bound_port) + " with " +
                      std::to_string(server->routes.size()) + " route(s)";
   if (server->kafka) {
     line += "; Kafka " + server->kafka->bootstrap_servers() +
@@ -969,11 +975,7 @@ Result<Webhook> Webhook::start(WebhookOptions options) {
   return Webhook(std::move(impl));
 }
 
-std::uint16_t Webhook::port() const {
-  beast::error_code ec;
-  auto ep = impl_->server->acceptor.local_endpoint(ec);
-  return ec ? impl_->server->options.port : ep.port();
-}
+std::uint16_t Webhook::port() const { return impl_->server->bound_port; }
 
 std::string Webhook::kafka_bootstrap_servers() const {
   return impl_->server->kafka ? impl_->server->kafka->bootstrap_servers() : std::string();
@@ -995,7 +997,7 @@ Status Webhook::stop(std::chrono::milliseconds deadline) {
   Server& s = *impl_->server;
   const auto until = Clock::now() + deadline;
   s.stopping = true;
-  asio::post(s.io, [server = impl_->server] {
+  asio::post(s.accept_strand, [server = impl_->server] {
     beast::error_code ignored;
     server->acceptor.close(ignored);
   });
