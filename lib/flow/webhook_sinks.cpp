@@ -9,6 +9,7 @@
 #include <thread>
 #include <vector>
 
+#include "flow/runtime.hpp"
 #include "platform/amqp/publisher.hpp"
 #include "platform/kafka/producer.hpp"
 
@@ -153,7 +154,7 @@ Result<std::unique_ptr<KafkaSink>> KafkaSink::create(Options options) {
   auto producer = kafka::Producer::create(std::move(po));
   if (!producer.ok()) return producer.status();
   impl->producer.emplace(std::move(*producer));
-  for (const std::string& topic : options.topics) (void)impl->producer->ping(std::chrono::seconds(2), topic);
+  for (const std::string& topic : options.topics) (void)impl->producer->ping(internal::kWarmUp, topic);
   impl->prober = std::thread([raw, every = options.probe_interval] { raw->probe_loop(every); });
   return std::unique_ptr<KafkaSink>(new KafkaSink(std::move(impl)));
 }

@@ -52,7 +52,7 @@ class KafkaSink {
     std::chrono::milliseconds probe_interval{2000};
     std::map<std::string, std::string> extra;
     std::function<void(std::string_view)> log;
-    /// The routes' topics: create() asks for their metadata (up to 2 s
+    /// The routes' topics: create() asks for their metadata (kWarmUp
     /// each, not an error), so the first requests do not wait for it.
     std::vector<std::string> topics;
   };
