@@ -9,7 +9,11 @@
 // Every side runs in a child process of its own (this binary re-executed with
 // --role), so its peak RSS is its own (wait4). The embedded Kafka cluster
 // lives in the parent; RabbitMQ is the local broker (guest@127.0.0.1:5672),
-// quorum queues, persistent 100-byte-ish messages.
+// quorum queues, persistent 100-byte-ish messages. The RabbitMQ sides print,
+// per run, the CPU per message of the process and of the broker (beam.smp) and
+// the machine's idle share during the timed window: on two shared cores what a
+// client takes the broker cannot have. Flow and baseline alternate which goes
+// first. Runs of 300,000 messages spread far less than runs of 100,000.
 //
 // Usage: bench_flows [--messages N] [--reps R] [--only transformer|k2r|r2k]
 
@@ -58,6 +62,68 @@ std::string event(int i) {
          R"(","customer":"c-)" + std::to_string(i % 997) + R"(","total":12.5},"ts":1700000000})";
 }
 
+// Idle and total jiffies of the machine so far (/proc/stat's cpu line).
+std::pair<double, double> machine_jiffies() {
+  std::FILE* f = std::fopen("/proc/stat", "r");
+  if (f == nullptr) return {0, 0};
+  unsigned long long v[8] = {};
+  const int got = std::fscanf(f, "cpu %llu %llu %llu %llu %llu %llu %llu %llu", &v[0], &v[1], &v[2], &v[3], &v[4], &v[5],
+                              &v[6], &v[7]);
+  std::fclose(f);
+  if (got != 8) return {0, 0};
+  double total = 0;
+  for (unsigned long long x : v) total += static_cast<double>(x);
+  return {static_cast<double>(v[3] + v[4]), total};
+}
+
+// CPU seconds the local RabbitMQ broker (beam.smp) has used so far; 0 if none.
+double broker_cpu_s() {
+  static const long ticks = sysconf(_SC_CLK_TCK);
+  FILE* p = popen("pgrep -x beam.smp", "r");
+  if (p == nullptr) return 0;
+  long pid = 0;
+  if (std::fscanf(p, "%ld", &pid) != 1) pid = 0;
+  pclose(p);
+  if (pid == 0) return 0;
+  std::FILE* f = std::fopen(("/proc/" + std::to_string(pid) + "/stat").c_str(), "r");
+  if (f == nullptr) return 0;
+  char buf[2048];
+  const std::size_t len = std::fread(buf, 1, sizeof buf - 1, f);
+  std::fclose(f);
+  buf[len] = 0;
+  const char* at = std::strrchr(buf, ')');  // fields after the command name
+  unsigned long utime = 0, stime = 0;
+  if (at == nullptr || std::sscanf(at + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu", &utime, &stime) != 2) {
+    return 0;
+  }
+  return static_cast<double>(utime + stime) / static_cast<double>(ticks);
+}
+
+// What the machine did during a role's timed window: the role's own CPU, the
+// broker's and the machine's idle share (the roles' set-up is left out).
+struct Window {
+  double cpu0 = 0, broker0 = 0;
+  std::pair<double, double> jiffies0;
+  double cpu_s = 0, broker_s = 0, idle = 0;
+  static double self_cpu() {
+    rusage ru{};
+    getrusage(RUSAGE_SELF, &ru);
+    return static_cast<double>(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
+           static_cast<double>(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
+  }
+  void begin() {
+    cpu0 = self_cpu();
+    broker0 = broker_cpu_s();
+    jiffies0 = machine_jiffies();
+  }
+  void end() {
+    cpu_s = self_cpu() - cpu0;
+    broker_s = broker_cpu_s() - broker0;
+    const auto j = machine_jiffies();
+    if (j.second > jiffies0.second) idle = (j.first - jiffies0.first) / (j.second - jiffies0.second);
+  }
+} g_window;
+
 const char* kSpec =
     "filter: [{field: type, equals: order.created}]\n"
     "map: {orderId: order.id, customer: order.customer, total: order.total}\n"
@@ -71,7 +137,9 @@ template <typename In, typename Done>
 double time_flow(In in, Done done, std::uint64_t n) {
   while (in() == 0) std::this_thread::sleep_for(1ms);
   const auto t0 = Clock::now();
+  g_window.begin();
   while (done() < n) std::this_thread::sleep_for(1ms);
+  g_window.end();
   return n / std::chrono::duration<double>(Clock::now() - t0).count();
 }
 
@@ -123,7 +191,7 @@ double role_naive(const std::string& bootstrap, const std::string& in, const std
       rd_kafka_message_destroy(m);
       continue;
     }
-    if (done == 0 && batch == 0) t0 = Clock::now();
+    if (done == 0 && batch == 0) t0 = Clock::now(), g_window.begin();
     auto j = nlohmann::json::parse(static_cast<const char*>(m->payload),
                                    static_cast<const char*>(m->payload) + m->len);
     if (j["type"] == "order.created") {
@@ -145,6 +213,7 @@ double role_naive(const std::string& bootstrap, const std::string& in, const std
       batch = 0;
     }
   }
+  g_window.end();
   const double rate = n / std::chrono::duration<double>(Clock::now() - t0).count();
   rd_kafka_consumer_close(consumer);
   rd_kafka_destroy(consumer);
@@ -209,6 +278,7 @@ double role_raw_publish(const std::string& queue, int n) {
   props._flags = AMQP_BASIC_DELIVERY_MODE_FLAG;
   props.delivery_mode = 2;
   const auto t0 = Clock::now();
+  g_window.begin();
   std::uint64_t published = 0, confirmed = 0;
   while (published < static_cast<std::uint64_t>(n)) {
     for (int i = 0; i < 1000 && published < static_cast<std::uint64_t>(n); ++i) {
@@ -229,6 +299,7 @@ double role_raw_publish(const std::string& queue, int n) {
     }
     amqp_maybe_release_buffers(c);
   }
+  g_window.end();
   const double rate = n / std::chrono::duration<double>(Clock::now() - t0).count();
   close_raw(c);
   return rate;
@@ -245,10 +316,11 @@ double role_raw_consume(const std::string& queue, int n) {
     amqp_envelope_t env;
     timeval tv{30, 0};
     if (amqp_consume_message(c, &env, &tv, 0).reply_type != AMQP_RESPONSE_NORMAL) die("raw: consume");
-    if (i == 0) t0 = Clock::now();
+    if (i == 0) t0 = Clock::now(), g_window.begin();
     amqp_basic_ack(c, 1, env.delivery_tag, 0);
     amqp_destroy_envelope(&env);
   }
+  g_window.end();
   const double rate = n / std::chrono::duration<double>(Clock::now() - t0).count();
   close_raw(c);
   return rate;
@@ -259,6 +331,9 @@ double role_raw_consume(const std::string& queue, int n) {
 struct Run {
   double rate = 0;
   double rss_mib = 0;
+  double cpu_s = 0;     // the child's user + system CPU in its timed window
+  double broker_s = 0;  // the RabbitMQ broker's CPU meanwhile (0 without one)
+  double idle = 0;      // the machine's idle share meanwhile
 };
 
 Run spawn(const char* self, const std::vector<std::string>& args) {
@@ -284,6 +359,10 @@ Run spawn(const char* self, const std::vector<std::string>& args) {
   wait4(pid, &status, 0, &ru);
   if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) die("child " + args[1] + " failed");
   Run run;
+  if (std::sscanf(out.c_str() + out.find(" cpu "), " cpu %lf broker %lf idle %lf", &run.cpu_s, &run.broker_s,
+                  &run.idle) != 3) {
+    die("child " + args[1] + " printed no cpu");
+  }
   auto at = out.find("rate ");
   if (at == std::string::npos) die("child " + args[1] + " printed no rate");
   run.rate = std::stod(out.substr(at + 5));
@@ -291,6 +370,13 @@ Run spawn(const char* self, const std::vector<std::string>& args) {
   if (rss == std::string::npos) die("child " + args[1] + " printed no rss");
   run.rss_mib = std::stod(out.substr(rss + 5)) / 1024.0;
   return run;
+}
+
+// CPU per message of a RabbitMQ side: the process and the broker. On two
+// shared cores whatever the process takes, the broker cannot have.
+void cpu_line(const char* what, const Run& run, int n) {
+  std::fprintf(stderr, "  %-12s %8.0f msgs/s  CPU per message: process %.2f us, RabbitMQ broker %.2f us; machine idle %.0f %%\n",
+               what, run.rate, run.cpu_s * 1e6 / n, run.broker_s * 1e6 / n, run.idle * 100);
 }
 
 void fill_kafka(const std::string& bootstrap, const std::string& topic, int n) {
@@ -347,7 +433,8 @@ int main(int argc, char** argv) {
       }
       std::fclose(f);
     }
-    std::cout << "rate " << rate << " rss " << hwm_kib << std::endl;
+    std::cout << "rate " << rate << " rss " << hwm_kib << " cpu " << g_window.cpu_s << " broker " << g_window.broker_s
+              << " idle " << g_window.idle << std::endl;
     return 0;
   }
   int n = 100000, reps = 3;
@@ -388,34 +475,53 @@ int main(int argc, char** argv) {
             std::max(std::string(side) == "naive" ? rss_naive : rss_transformer, run.rss_mib);
       }
     }
+    // The RabbitMQ sides alternate which of flow and baseline goes first: the broker is still
+    // compacting the quorum queue's log after a run and its purge, which slows whichever comes second.
+    const bool flow_first = rep % 2 == 1;
     if (runs("k2r")) {
       // Kafka -> RabbitMQ vs raw publishing with batched confirms, same queue.
-      (void)topology.purge_queue(queue);
-      Run raw = spawn(argv[0], {"--role", "raw-publish", std::to_string(n), queue});
-      k_raw.push_back(raw.rate);
-      rss_rawp = std::max(rss_rawp, raw.rss_mib);
-      (void)topology.purge_queue(queue);
-      const std::string kin = "k-in-" + r;
-      if (!cluster.create_topic(kin, 12).ok()) die("create topic");
-      fill_kafka(bootstrap, kin, n);
-      Run k2r = spawn(argv[0], {"--role", "k2r", std::to_string(n), bootstrap, kin, queue});
-      k_flow.push_back(k2r.rate);
-      rss_k2r = std::max(rss_k2r, k2r.rss_mib);
+      auto raw_side = [&] {
+        (void)topology.purge_queue(queue);
+        Run raw = spawn(argv[0], {"--role", "raw-publish", std::to_string(n), queue});
+        cpu_line("raw publish", raw, n);
+        k_raw.push_back(raw.rate);
+        rss_rawp = std::max(rss_rawp, raw.rss_mib);
+      };
+      auto flow_side = [&] {
+        (void)topology.purge_queue(queue);
+        const std::string kin = "k-in-" + r;
+        if (!cluster.create_topic(kin, 12).ok()) die("create topic");
+        fill_kafka(bootstrap, kin, n);
+        Run k2r = spawn(argv[0], {"--role", "k2r", std::to_string(n), bootstrap, kin, queue});
+        cpu_line("k2r bridge", k2r, n);
+        k_flow.push_back(k2r.rate);
+        rss_k2r = std::max(rss_k2r, k2r.rss_mib);
+      };
+      if (flow_first) flow_side(), raw_side();
+      else raw_side(), flow_side();
     }
     if (runs("r2k")) {
       // RabbitMQ -> Kafka vs raw consuming with manual acks, same queue.
-      (void)topology.purge_queue(queue);
-      fill_queue(queue, n);
-      Run rawc = spawn(argv[0], {"--role", "raw-consume", std::to_string(n), queue});
-      r_raw.push_back(rawc.rate);
-      rss_rawc = std::max(rss_rawc, rawc.rss_mib);
-      (void)topology.purge_queue(queue);
-      fill_queue(queue, n);
-      const std::string rout = "r-out-" + r;
-      if (!cluster.create_topic(rout, 12).ok()) die("create topic");
-      Run r2k = spawn(argv[0], {"--role", "r2k", std::to_string(n), bootstrap, queue, rout});
-      r_flow.push_back(r2k.rate);
-      rss_r2k = std::max(rss_r2k, r2k.rss_mib);
+      auto raw_side = [&] {
+        (void)topology.purge_queue(queue);
+        fill_queue(queue, n);
+        Run rawc = spawn(argv[0], {"--role", "raw-consume", std::to_string(n), queue});
+        cpu_line("raw consume", rawc, n);
+        r_raw.push_back(rawc.rate);
+        rss_rawc = std::max(rss_rawc, rawc.rss_mib);
+      };
+      auto flow_side = [&] {
+        (void)topology.purge_queue(queue);
+        fill_queue(queue, n);
+        const std::string rout = "r-out-" + r;
+        if (!cluster.create_topic(rout, 12).ok()) die("create topic");
+        Run r2k = spawn(argv[0], {"--role", "r2k", std::to_string(n), bootstrap, queue, rout});
+        cpu_line("r2k bridge", r2k, n);
+        r_flow.push_back(r2k.rate);
+        rss_r2k = std::max(rss_r2k, r2k.rss_mib);
+      };
+      if (flow_first) flow_side(), raw_side();
+      else raw_side(), flow_side();
     }
     auto last = [](const std::vector<double>& v) { return v.empty() ? 0.0 : v.back(); };
     std::cerr << "rep " << rep << ": naive " << last(t_naive) << " transformer " << last(t_flow) << " | raw publish "

@@ -1,6 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "platform/amqp/publisher.hpp"
 
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+
 #include <deque>
 #include <optional>
 #include <utility>
@@ -68,6 +72,30 @@ struct Publisher::Impl : internal::ConnectionSlot {
   Status first_failure;   // since the last wait_for_confirms
   std::vector<Ready> ready;
   int since_poll = 0;
+  bool batching = false;  // between begin_batch() and the batch's end
+  bool refilling = false; // the window filled up; publish() waits until it is half empty
+  bool corked = false;    // TCP_CORK is set on the current connection's socket
+
+  // Holds (on) or pushes out (off) the socket's partial segments. Sends of a
+  // batch then leave in full segments: fewer packets for the kernel and fewer
+  // reads for the broker, which shares the machine's cores.
+  void cork(bool on) {
+    if (!conn) {
+      corked = false;
+      return;
+    }
+    if (corked == on) return;
+    corked = on;
+#ifdef TCP_CORK
+    const int fd = amqp_get_sockfd(conn->state());
+    const int value = on ? 1 : 0;
+    if (fd >= 0) (void)setsockopt(fd, IPPROTO_TCP, TCP_CORK, &value, sizeof value);
+#endif
+  }
+  void end_batch() {
+    batching = false;
+    cork(false);
+  }
 
   // channel.open + confirm.select on a fresh connection or after channel.close.
   Status setup_channel() {
@@ -246,6 +274,7 @@ struct Publisher::Impl : internal::ConnectionSlot {
   // Reconnects, reopens the confirm channel and republishes everything
   // unconfirmed, in order, with new delivery tags.
   Status recover() {
+    corked = false;  // a new connection has a new socket
     for (int round = 0; round < 3; ++round) {
       Status connected = reconnect(options.connection);
       if (!connected.ok()) {
@@ -346,11 +375,23 @@ Result<std::uint64_t> Publisher::publish(std::string_view exchange, std::string_
                                                         [&] { return "publish to " + target(exchange, routing_key); }));
   const Clock::time_point deadline = Clock::now() + d.options.publish_timeout;
   // Make room in the window (and a connection) before taking the message.
+  // A full window is refilled only once half of it is confirmed: the next
+  // messages then reach the broker as one burst, which a quorum queue commits
+  // in fewer, larger batches than a message per returning ack (bench_flows,
+  // Kafka -> RabbitMQ bridge, 300k messages: ~62k msgs/s with half-window
+  // refills and batches vs ~50-64k and more spread without).
+  if (d.unsettled >= d.options.confirm_window) d.refilling = true;
   while (true) {
     PLATFORM_RETURN_IF_ERROR(d.ensure_connected());
-    if (d.unsettled < d.options.confirm_window) break;
+    if (d.refilling && d.unsettled <= d.options.confirm_window / 2) d.refilling = false;
+    if (!d.refilling) break;
+    d.cork(false);  // the broker must have what it is to confirm
     Status s = d.read_frame(deadline);
     if (s.code() == StatusCode::kDeadlineExceeded) {
+      if (d.unsettled < d.options.confirm_window) {  // not half empty, but there is room
+        d.refilling = false;
+        break;
+      }
       (void)d.run_callbacks();
       return Status(StatusCode::kDeadlineExceeded,
                     "publish to " + target(exchange, routing_key) + " at " + d.where +
@@ -387,6 +428,7 @@ Result<std::uint64_t> Publisher::publish(std::string_view exchange, std::string_
 
   // Once in the window the message is kept until settled: a failed send is
   // repaired by recover(), now or on a later call.
+  if (d.batching) d.cork(true);
   if (!d.send(d.window.back()).ok()) {
     (void)d.recover();
   } else if (++d.since_poll >= kPollEvery) {
@@ -398,6 +440,7 @@ Result<std::uint64_t> Publisher::publish(std::string_view exchange, std::string_
 
 Status Publisher::poll() {
   Impl& d = *impl_;
+  d.end_batch();
   Status s = d.ensure_connected();
   if (s.ok()) {
     s = d.drain();
@@ -410,6 +453,7 @@ Status Publisher::poll() {
 Status Publisher::wait_for_confirms(std::chrono::milliseconds timeout) {
   Impl& d = *impl_;
   const Clock::time_point deadline = Clock::now() + timeout;
+  d.end_batch();
   Status result;
   while (d.unsettled > 0) {
     if (!d.conn) {
@@ -431,6 +475,9 @@ Status Publisher::wait_for_confirms(std::chrono::milliseconds timeout) {
   if (!cb.ok()) return cb;
   return std::exchange(d.first_failure, Status());
 }
+
+void Publisher::begin_batch() noexcept { impl_->batching = true; }
+void Publisher::end_batch() noexcept { impl_->end_batch(); }
 
 std::size_t Publisher::unconfirmed() const noexcept { return impl_->unsettled; }
 PublisherStats Publisher::stats() const noexcept { return impl_->stats; }

@@ -247,7 +247,37 @@ BOOST_AUTO_TEST_CASE(a_missing_exchange_fails_the_window_and_the_publisher_recov
   BOOST_TEST(scratch.depth(q) == 1u);
 }
 
-BOOST_AUTO_TEST_CASE(a_killed_connection_loses_nothing_unconfirmed) {
+BOOST_AUTO_TEST_CASE(batched_publishes_are_confirmed_in_order_across_window_refills) {
+  Scratch scratch;
+  std::string q = scratch.queue();
+  for (std::uint32_t window : {1u, 2u, 3u, 64u}) {
+    auto options = publisher_options(unique_name("pub-batch"));
+    options.confirm_window = window;
+    auto pub = amqp::Publisher::open(options).value();
+    std::vector<std::uint64_t> tickets, confirmed;
+    pub.begin_batch();
+    for (int i = 0; i < 500; ++i) {
+      auto t = pub.publish("", q, Message{.payload = "b" + std::to_string(i)}, {}, [&](const amqp::Confirmation& c) {
+        BOOST_CHECK(c.outcome == PublishOutcome::kConfirmed);
+        confirmed.push_back(c.ticket);
+      });
+      BOOST_REQUIRE_MESSAGE(t.ok(), t.status().to_string());
+      tickets.push_back(*t);
+      // A full window is refilled only once half of it is confirmed.
+      BOOST_REQUIRE_LE(pub.unconfirmed(), window);
+    }
+    pub.end_batch();
+    BOOST_REQUIRE(pub.wait_for_confirms(std::chrono::seconds(30)).ok());
+    BOOST_TEST(confirmed == tickets, "window " << window);
+  }
+  BOOST_TEST(scratch.depth(q) == 4u * 500u);
+}
+
+namespace {
+
+// Publishes until the test's connection was killed and 5,000 messages more;
+// `batches`: in begin_batch() runs of 100, each ended by poll().
+void publish_through_a_killed_connection(bool batches) {
   Scratch scratch;
   std::string q = scratch.queue();
   const std::string name = unique_name("pub-kill");
@@ -262,6 +292,10 @@ BOOST_AUTO_TEST_CASE(a_killed_connection_loses_nothing_unconfirmed) {
   // Publish until the kill has happened and a good stretch after it.
   int after_kill = 0;
   while (after_kill < 5000) {
+    if (batches && i % 100 == 0) {
+      (void)pub.poll();  // ends the previous batch (a lost connection is retried by publish)
+      pub.begin_batch();
+    }
     Message m{.payload = "m"};
     amqp::Properties p;
     p.message_id = std::to_string(i);
@@ -298,4 +332,12 @@ BOOST_AUTO_TEST_CASE(a_killed_connection_loses_nothing_unconfirmed) {
   BOOST_TEST(*seen.begin() == 0);
   BOOST_TEST(*seen.rbegin() == n - 1);
   BOOST_TEST_MESSAGE("duplicates in the queue: " << depth - n);
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(a_killed_connection_loses_nothing_unconfirmed) { publish_through_a_killed_connection(false); }
+
+BOOST_AUTO_TEST_CASE(a_killed_connection_mid_batch_loses_nothing_unconfirmed) {
+  publish_through_a_killed_connection(true);
 }
