@@ -285,7 +285,7 @@ void bind_flow(py::module_& m) {
                 py::arg("group_id"), py::arg("inputs"), py::arg("output"), py::arg("process"), py::kw_only(),
                 py::arg("name") = "processor", py::arg("bootstrap_servers") = "",
                 py::arg("guarantee") = "at-least-once", py::arg("errors") = ErrorPolicy{},
-                py::arg("max_in_flight") = 20000, py::arg("security") = kafka::SecurityOptions{},
+                py::arg("max_in_flight") = ProcessorOptions{}.max_in_flight, py::arg("security") = kafka::SecurityOptions{},
                 (std::string("Creates the processor and connects (bootstrap_servers '' = the process-wide embedded "
                              "cluster). ") + kProcessDoc + " Raises InvalidArgument naming a missing or bad option.")
                     .c_str());
@@ -318,7 +318,7 @@ void bind_flow(py::module_& m) {
                   py::arg("group_id"), py::arg("inputs"), py::arg("output"), py::arg("transform") = py::none(),
                   py::kw_only(), py::arg("process") = py::none(), py::arg("name") = "transformer",
                   py::arg("bootstrap_servers") = "", py::arg("guarantee") = "at-least-once",
-                  py::arg("errors") = ErrorPolicy{}, py::arg("max_in_flight") = 20000,
+                  py::arg("errors") = ErrorPolicy{}, py::arg("max_in_flight") = ProcessorOptions{}.max_in_flight,
                   py::arg("security") = kafka::SecurityOptions{},
                   (std::string("Creates the transformer. `transform` is a dict or YAML/JSON text (see "
                                "CompiledTransform); `process`, when given, is used instead. ") +

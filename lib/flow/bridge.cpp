@@ -223,11 +223,8 @@ Result<KafkaToRabbitBridge> KafkaToRabbitBridge::create(KafkaToRabbitOptions opt
   auto publisher = amqp::Publisher::open(std::move(popts));
   if (!publisher.ok()) return publisher.status();
   impl->publisher.emplace(std::move(*publisher));
-  // RabbitMQ takes ~60k msgs/s here: 8 MiB of prefetch (~40k small records)
-  // keeps it fed; 16 MiB only took memory (300k-message run: 96-102 MiB peak
-  // at 16 MiB, 80 MiB at 8 MiB, same rate).
-  auto consumer = internal::flow_consumer(o.name, o.bootstrap_servers, o.security, o.group_id, o.topics,
-                                          o.consumer_properties, 8192);
+  auto consumer =
+      internal::flow_consumer(o.name, o.bootstrap_servers, o.security, o.group_id, o.topics, o.consumer_properties);
   if (!consumer.ok()) return consumer.status();
   impl->consumer.emplace(std::move(*consumer));
   return KafkaToRabbitBridge(std::move(impl));

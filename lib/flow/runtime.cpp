@@ -298,13 +298,13 @@ void propagate_trace(const Message& input, Message& output) {
 Result<kafka::Consumer> flow_consumer(const std::string& name, const std::string& bootstrap,
                                       const kafka::SecurityOptions& security, const std::string& group,
                                       const std::vector<std::string>& topics,
-                                      const std::map<std::string, std::string>& properties, int prefetch_kib) {
+                                      const std::map<std::string, std::string>& properties) {
   kafka::ConsumerOptions o;
   o.bootstrap_servers = bootstrap;
   o.group_id = group;
   o.topics = topics;
   o.client_id = name;
-  o.queued_max_kbytes = prefetch_kib;
+  o.queued_max_kbytes = 8192;
   o.security = security;
   o.extra = properties;
   return kafka::Consumer::create(std::move(o));

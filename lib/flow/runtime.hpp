@@ -142,15 +142,13 @@ class RunClock {
 void propagate_trace(const Message& input, Message& output);
 
 /// A flow's Kafka consumer (processed-offset commits, prefetch capped at
-/// `prefetch_kib`, 16 MiB unless the flow's sink is slower, so a flow stays
-/// under 100 MiB) and producer. `properties` (spec.kafka.consumer) override.
-/// Below ~8 MiB the prefetch stalls librdkafka 2.0.2's fetcher (the
-/// transformer fell from ~195k to ~60k msgs/s at 4 MiB).
+/// 8 MiB so a flow stays under 100 MiB; the consumer wakes librdkafka's
+/// fetchers itself, so a small prefetch costs no throughput) and producer.
+/// `properties` (spec.kafka.consumer) override.
 Result<kafka::Consumer> flow_consumer(const std::string& name, const std::string& bootstrap,
                                       const kafka::SecurityOptions& security, const std::string& group,
                                       const std::vector<std::string>& topics,
-                                      const std::map<std::string, std::string>& properties = {},
-                                      int prefetch_kib = 16384);
+                                      const std::map<std::string, std::string>& properties = {});
 /// With a `warm_topic`, the producer is connected and knows that topic's
 /// leaders before it is returned (waiting up to kWarmUp; a cluster not ready
 /// by then is no error, sends wait for it as usual). Without this, the first

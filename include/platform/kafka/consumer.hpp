@@ -82,11 +82,13 @@ struct ConsumerOptions {
   std::string auto_offset_reset = "earliest";
   CommitMode commit_mode = CommitMode::kAutoMarked;
   std::chrono::milliseconds auto_commit_interval{std::chrono::seconds(1)};
-  /// Prefetch: queued.min.messages. Large, so the 2.0.2 prefetch stall (~1 s
-  /// each time the queue fills) does not happen; memory stays bounded by
-  /// queued_max_kbytes.
+  /// Prefetch: queued.min.messages, the record-count cap (all partitions).
   int queued_min_messages = 1000000;
   /// queued.max.messages.kbytes: the prefetch memory cap (all partitions).
+  /// librdkafka 2.0.2 stops fetching when the queue reaches either cap and
+  /// looks again only up to 1 s later (confluentinc/librdkafka#2879); poll()
+  /// wakes the fetchers as soon as it has drained the queue (see
+  /// fetch_wakeups()), so a small cap costs no throughput.
   int queued_max_kbytes = 65536;
   SecurityOptions security;
   /// Called on the poll() thread after each assignment or revocation was
@@ -178,6 +180,12 @@ class PLATFORM_EXPORT Consumer {
   /// -1 while no assigned partition's high watermark is known yet. Call it
   /// from the thread that polls.
   [[nodiscard]] std::int64_t lag() const;
+
+  /// How often poll() woke librdkafka's fetchers: it had seen the prefetch
+  /// queue near a cap and then drained it (each partition it has read is
+  /// sought to the offset after the last record poll() returned, which
+  /// neither skips nor repeats a record). Call it from the thread that polls.
+  [[nodiscard]] std::uint64_t fetch_wakeups() const;
 
   /// The group's committed offsets for `partitions`, read from the
   /// coordinator.
