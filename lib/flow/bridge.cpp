@@ -70,7 +70,7 @@ struct KafkaToRabbitBridge::Impl {
       const Message& m = e.record.message;
       Message routed{.key = m.key, .payload = {}, .headers = m.headers, .timestamp_ms = m.timestamp_ms};
       routed.headers.push_back({"amqp.routing-key", options.routing_key});
-      a = kafka_to_amqp(routed);
+      a = kafka_to_amqp(std::move(routed));
       a.body = m.payload;
     }
     const std::string& rk = a.routing_key;

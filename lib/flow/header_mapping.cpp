@@ -549,42 +549,51 @@ Result<FieldValue> decode_field_value(std::string_view text) {
   return bad();
 }
 
-AmqpMessage kafka_to_amqp(const Message& message, KeySource key_source) {
+// The body (payload) maps unchanged in both directions, so each direction
+// converts and round-trip-checks the rest of the message alone (its body
+// empty) and puts the body back after: no copy of it for the check, and the
+// check compares whole messages, whatever fields they grow.
+namespace {
+
+AmqpMessage kafka_to_amqp_rest(const Message& rest, KeySource key_source) {
   // The fallback copy is always the last header.
-  if (!message.headers.empty() && message.headers.back().name == kAmqpOriginal) {
-    if (auto a = decode_amqp(message.headers.back().value, message.payload)) return std::move(*a);
+  if (!rest.headers.empty() && rest.headers.back().name == kAmqpOriginal) {
+    if (auto a = decode_amqp(rest.headers.back().value, rest.payload)) return std::move(*a);
   }
-  AmqpMessage a = naive_k2r(message, key_source);
-  // The round-trip check leaves the body out: it maps to the payload as is.
-  std::string body = std::move(a.body);
-  a.body.clear();
-  const Message back = naive_r2k(a, key_source);
-  a.body = std::move(body);
-  if (back.key != message.key || back.headers != message.headers || back.timestamp_ms != message.timestamp_ms) {
-    a.properties.headers.push_back({std::string(kKafkaOriginal), FieldValue(amqp::Bytes{encode_message(message)})});
+  AmqpMessage a = naive_k2r(rest, key_source);
+  if (naive_r2k(a, key_source) != rest) {
+    a.properties.headers.push_back({std::string(kKafkaOriginal), FieldValue(amqp::Bytes{encode_message(rest)})});
   }
   return a;
 }
 
-Message amqp_to_kafka(const AmqpMessage& message, KeySource key_source) {
+Message amqp_to_kafka_rest(const AmqpMessage& rest, KeySource key_source) {
   // The fallback copy is always the last entry.
-  const amqp::FieldTable& table = message.properties.headers;
+  const amqp::FieldTable& table = rest.properties.headers;
   if (!table.empty() && table.back().name == kKafkaOriginal) {
     if (const auto* b = table.back().value.get_if<amqp::Bytes>()) {
-      if (auto m = decode_message(b->data, message.body)) return std::move(*m);
+      if (auto m = decode_message(b->data, rest.body)) return std::move(*m);
     }
   }
-  Message m = naive_r2k(message, key_source);
-  if (naive_k2r(m, key_source) != message) m.headers.push_back({std::string(kAmqpOriginal), encode_amqp(message)});
+  Message m = naive_r2k(rest, key_source);
+  if (naive_k2r(m, key_source) != rest) m.headers.push_back({std::string(kAmqpOriginal), encode_amqp(rest)});
   return m;
 }
 
-Message amqp_to_kafka(AmqpMessage&& message, KeySource key_source) {
-  // The body maps to the payload unchanged, so the conversion and its
-  // round-trip check run on the rest alone.
+}  // namespace
+
+AmqpMessage kafka_to_amqp(Message message, KeySource key_source) {
+  std::string body = std::move(message.payload);
+  message.payload.clear();
+  AmqpMessage a = kafka_to_amqp_rest(message, key_source);
+  a.body = std::move(body);
+  return a;
+}
+
+Message amqp_to_kafka(AmqpMessage message, KeySource key_source) {
   std::string body = std::move(message.body);
   message.body.clear();
-  Message m = amqp_to_kafka(static_cast<const AmqpMessage&>(message), key_source);
+  Message m = amqp_to_kafka_rest(message, key_source);
   m.payload = std::move(body);
   return m;
 }

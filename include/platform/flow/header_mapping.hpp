@@ -58,14 +58,14 @@ enum class KeySource : std::uint8_t {
   kMessageId,   ///< properties.message_id, else the routing key
 };
 
-/// Kafka record -> AMQP message (see the table above).
-PLATFORM_EXPORT AmqpMessage kafka_to_amqp(const Message& message, KeySource key_source = KeySource::kRoutingKey);
+/// Kafka record -> AMQP message (see the table above). Taken by value: pass
+/// an rvalue and the payload moves into the body instead of being copied.
+PLATFORM_EXPORT AmqpMessage kafka_to_amqp(Message message, KeySource key_source = KeySource::kRoutingKey);
 
-/// AMQP message -> Kafka record (see the table above).
-PLATFORM_EXPORT Message amqp_to_kafka(const AmqpMessage& message, KeySource key_source = KeySource::kRoutingKey);
-/// The same, moving the body into the record's payload instead of copying it
-/// (the bridges' per-message path).
-PLATFORM_EXPORT Message amqp_to_kafka(AmqpMessage&& message, KeySource key_source = KeySource::kRoutingKey);
+/// AMQP message -> Kafka record (see the table above). Taken by value: pass
+/// an rvalue (the bridges' per-message path) and the body moves into the
+/// payload instead of being copied.
+PLATFORM_EXPORT Message amqp_to_kafka(AmqpMessage message, KeySource key_source = KeySource::kRoutingKey);
 
 /// A typed AMQP value as the text of an `amqp.typed.*` Kafka header: the AMQP
 /// type letter, ':', then the value: decimal for integers, shortest
