@@ -236,8 +236,8 @@ Result<std::unique_ptr<TransactionalLoop>> TransactionalLoop::create(Transaction
       {"transaction.timeout.ms", "60000"},
       {"message.timeout.ms", "55000"}};
   // The settings exactly-once rests on are not the user's to change.
-  auto refuse_managed = [&](std::initializer_list<const char*> managed,
-                            const std::map<std::string, std::string>& properties, const char* field) -> Status {
+  auto refuse_managed = [&](const auto& managed, const std::map<std::string, std::string>& properties,
+                            const char* field) -> Status {
     if (const char* key = first_key_set(managed, properties)) {
       return invalid_argument("processor '" + o.name + "': " + field + "[\"" + key +
                               "\"] is managed by the exactly-once mode; remove it, or use guarantee "
@@ -245,8 +245,7 @@ Result<std::unique_ptr<TransactionalLoop>> TransactionalLoop::create(Transaction
     }
     return {};
   };
-  PLATFORM_RETURN_IF_ERROR(refuse_managed({"transactional.id", "enable.idempotence", "acks", "transaction.timeout.ms"},
-                                          o.producer_properties, "producer_properties"));
+  PLATFORM_RETURN_IF_ERROR(refuse_managed(kExactlyOnceProducerKeys, o.producer_properties, "producer_properties"));
   auto pconf = make_conf(s->producer_ctx, s->bootstrap.servers, o.name, o.security, psettings, o.producer_properties, "");
   if (!pconf.ok()) return pconf.status();
   rd_kafka_conf_set_dr_msg_cb(pconf->get(), &State::delivery_trampoline);
@@ -268,10 +267,7 @@ Result<std::unique_ptr<TransactionalLoop>> TransactionalLoop::create(Transaction
     csettings.emplace_back("session.timeout.ms", "6000");
     csettings.emplace_back("heartbeat.interval.ms", "500");
   }
-  // The consumer's managed keys, and read_committed isolation.
-  PLATFORM_RETURN_IF_ERROR(refuse_managed({kConsumerManagedKeys[0], kConsumerManagedKeys[1], kConsumerManagedKeys[2],
-                                           "isolation.level"},
-                                          o.consumer_properties, "consumer_properties"));
+  PLATFORM_RETURN_IF_ERROR(refuse_managed(kExactlyOnceConsumerKeys, o.consumer_properties, "consumer_properties"));
   auto cconf = make_conf(s->consumer_ctx, s->bootstrap.servers, o.name, o.security, csettings, o.consumer_properties, "");
   if (!cconf.ok()) return cconf.status();
   rd_kafka_conf_set_rebalance_cb(cconf->get(), &State::rebalance_trampoline);

@@ -92,6 +92,13 @@ Result<ConfHandle> make_conf(const ClientContext& ctx, const std::string& bootst
 /// librdkafka consumer keys a kafka::Consumer (and a flow's consumer) sets
 /// itself and refuses from `extra`: it commits processed offsets only.
 inline constexpr const char* kConsumerManagedKeys[] = {"group.id", "enable.auto.commit", "enable.auto.offset.store"};
+/// What the exactly-once processor sets on its consumer (the consumer's
+/// managed keys, and read_committed isolation) and on its transactional
+/// producer: the user's properties may not set them.
+inline constexpr const char* kExactlyOnceConsumerKeys[] = {"group.id", "enable.auto.commit", "enable.auto.offset.store",
+                                                          "isolation.level"};
+inline constexpr const char* kExactlyOnceProducerKeys[] = {"transactional.id", "enable.idempotence", "acks",
+                                                          "transaction.timeout.ms"};
 
 /// The first of `keys` that `properties` sets, or nullptr.
 template <typename Keys>
