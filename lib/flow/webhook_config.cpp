@@ -221,8 +221,13 @@ class FlowReader {
       keys(*k, "/spec/kafka", {"bootstrapServers", "properties"});
       if (auto b = string(*k, "bootstrapServers", "/spec/kafka")) o.kafka_bootstrap_servers = *b;
       if (const Json* props = object(*k, "properties", "/spec/kafka")) {
+        // Raw librdkafka properties, as the flow loader reads spec.kafka.consumer/producer.
         for (const auto& [name, value] : props->items()) {
-          o.kafka_extra[name] = value.is_string() ? value.get<std::string>() : value.dump();
+          if (auto text = internal::scalar_text(value)) {
+            o.kafka_extra[name] = std::move(*text);
+          } else {
+            problem("/spec/kafka/properties/" + name, "must be a string, number or boolean (a librdkafka property)");
+          }
         }
       }
     }

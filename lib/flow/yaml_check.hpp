@@ -51,9 +51,7 @@ struct DocContext {
   /// The string at `object[key]` (pointer for errors); error if not a string.
   [[nodiscard]] Result<std::string> string_at(const Json& object, const std::string& pointer,
                                               std::string_view key) const {
-    const Json& v = object.at(std::string(key));
-    if (v.is_string()) return v.get<std::string>();
-    if (v.is_number() || v.is_boolean()) return v.dump();
+    if (auto text = scalar_text(object.at(std::string(key)))) return std::move(*text);
     return error(pointer + "/" + std::string(key), "must be a string");
   }
 };

@@ -8,6 +8,7 @@
 // locations and the emitted YAML style are the same everywhere.
 
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -62,6 +63,15 @@ Result<std::vector<YamlDocument>> parse_yaml_stream(std::string_view text, const
 /// scalar would read back as something else. Deterministic: key order is the
 /// JSON object's order. Multi-line strings use literal block scalars.
 std::string to_yaml(const Json& value);
+
+/// A scalar as text, as a raw client property (e.g. librdkafka's) wants it:
+/// a string as it is, a number or boolean as written; nullopt for mappings,
+/// lists and null.
+inline std::optional<std::string> scalar_text(const Json& value) {
+  if (value.is_string()) return value.get<std::string>();
+  if (value.is_number() || value.is_boolean()) return value.dump();
+  return std::nullopt;
+}
 
 /// Appends `to_yaml(value)` to `out` (no allocation of a temporary string).
 void append_yaml(std::string& out, const Json& value);

@@ -134,6 +134,23 @@ BOOST_AUTO_TEST_CASE(bad_values_are_refused_with_what_to_write) {
   BOOST_REQUIRE(!pattern.ok());
   BOOST_TEST(pattern.status().to_string().find("pattern: webhook") != std::string::npos);
 
+  // Raw librdkafka properties are scalars, as in the other flow files.
+  auto props = flow::parse_webhook_flow(
+      flow_yaml("{port: 8080}") + "  kafka: {properties: {linger.ms: 1, acks: all, socket.nagle.disable: true, "
+                                  "compression.type: {codec: lz4}}}\n",
+      "k.yaml");
+  BOOST_REQUIRE(!props.ok());
+  BOOST_TEST(props.status().to_string().find("kafka.properties.compression.type") != std::string::npos,
+             props.status().to_string());
+  BOOST_TEST(props.status().to_string().find("must be a string, number or boolean") != std::string::npos,
+             props.status().to_string());
+  auto good = flow::parse_webhook_flow(
+      flow_yaml("{port: 8080}") + "  kafka: {properties: {linger.ms: 1, acks: all, socket.nagle.disable: true}}\n",
+      "g.yaml");
+  BOOST_REQUIRE_MESSAGE(good.ok(), good.status().to_string());
+  BOOST_TEST(good->kafka_extra.at("linger.ms") == "1");
+  BOOST_TEST(good->kafka_extra.at("socket.nagle.disable") == "true");
+
   auto missing = flow::load_webhook_flow("/nonexistent/flow.yaml");
   BOOST_TEST((missing.status().code() == platform::StatusCode::kNotFound));
 }
