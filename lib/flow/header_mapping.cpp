@@ -582,20 +582,29 @@ Message amqp_to_kafka_rest(const AmqpMessage& rest, KeySource key_source) {
 
 }  // namespace
 
+namespace {
+
+// Moves the body out of `in` (member InBody), converts the rest and moves the
+// body into the result (member OutBody).
+template <auto InBody, auto OutBody, typename In, typename Convert>
+auto convert_without_body(In in, KeySource key_source, Convert convert) {
+  std::string body = std::move(in.*InBody);
+  (in.*InBody).clear();
+  auto out = convert(in, key_source);
+  out.*OutBody = std::move(body);
+  return out;
+}
+
+}  // namespace
+
 AmqpMessage kafka_to_amqp(Message message, KeySource key_source) {
-  std::string body = std::move(message.payload);
-  message.payload.clear();
-  AmqpMessage a = kafka_to_amqp_rest(message, key_source);
-  a.body = std::move(body);
-  return a;
+  return convert_without_body<&Message::payload, &AmqpMessage::body>(std::move(message), key_source,
+                                                                     kafka_to_amqp_rest);
 }
 
 Message amqp_to_kafka(AmqpMessage message, KeySource key_source) {
-  std::string body = std::move(message.body);
-  message.body.clear();
-  Message m = amqp_to_kafka_rest(message, key_source);
-  m.payload = std::move(body);
-  return m;
+  return convert_without_body<&AmqpMessage::body, &Message::payload>(std::move(message), key_source,
+                                                                     amqp_to_kafka_rest);
 }
 
 }  // namespace platform::flow
