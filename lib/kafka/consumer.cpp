@@ -2,6 +2,7 @@
 #include "platform/kafka/consumer.hpp"
 
 #include <algorithm>
+#include <cstdlib>
 #include <cstring>
 #include <deque>
 #include <mutex>
@@ -81,27 +82,31 @@ struct ConsumerState {
   // queued.min.messages or queued.max.messages.kbytes, each broker thread
   // stops fetching and looks again only when something wakes it, at the
   // latest after 1 s; the application drains the queue long before. When
-  // poll() has seen the queue near a limit and then finds it empty, it seeks
-  // every partition it has read to the offset after the last record it
-  // returned: nothing is skipped or repeated, and the seek wakes the fetchers
-  // at once. Transformer, 200k records, 16 MiB prefetch: ~196k msgs/s with the
+  // poll() finds the queue empty after returning a cap's worth of records
+  // since it last found it empty, it seeks every partition it has read to
+  // the offset after the last record it returned: nothing is skipped or
+  // repeated, and the seek wakes the fetchers at once. Transformer, 200k records, 16 MiB prefetch: ~196k msgs/s with the
   // stall, see docs/kafka.md for the figures with the wake-up.
   internal::QueueHandle queue;  // the consumer queue (declared after rk: released first)
-  double record_bytes = 0;      // running mean of key + payload sizes polled
-  bool near_limit = false;      // the queue was seen near a prefetch limit since the last wake-up
+  double cap_messages = 0;      // the effective queued.min.messages (options or extra)
+  double cap_bytes = 0;         // the effective queued.max.messages.kbytes, in bytes
+  // Records and payload bytes poll() returned since it last found the queue
+  // empty. The queue never held more than that at once, so below both caps
+  // the fetchers cannot have stopped; at or above one they may have.
+  double burst_messages = 0;
+  double burst_bytes = 0;
   std::uint64_t wakeups = 0;
 
-  void watch_prefetch() {
-    if (!queue) return;
-    const double len = static_cast<double>(rd_kafka_queue_length(queue.get()));
-    if (len >= 0.5 * options.queued_min_messages ||
-        len * record_bytes >= 0.5 * 1024.0 * static_cast<double>(options.queued_max_kbytes)) {
-      near_limit = true;
-    }
+  bool may_have_stalled() const { return burst_messages >= cap_messages || burst_bytes >= cap_bytes; }
+
+  // The queue is empty: wake the fetchers if they may have stopped.
+  void on_drained() {
+    if (may_have_stalled()) wake_fetchers();
+    burst_messages = 0;
+    burst_bytes = 0;
   }
 
   void wake_fetchers() {
-    near_limit = false;
     internal::PartitionListHandle list(rd_kafka_topic_partition_list_new(static_cast<int>(cursors.size())));
     for (auto& [tp, c] : cursors) {
       if (c->next_fetch < 0) continue;  // nothing read yet: its fetch start is librdkafka's own
@@ -353,6 +358,17 @@ Result<Consumer> Consumer::create(ConsumerOptions options) {
   impl->ctx.owner = static_cast<ConsumerState*>(impl.get());
   rd_kafka_poll_set_consumer(impl->rk.get());
   impl->queue.reset(rd_kafka_queue_get_consumer(impl->rk.get()));
+  // The caps in force (extra may have set them).
+  auto conf_number = [&](const char* key, double fallback) {
+    char value[64];
+    std::size_t size = sizeof value;
+    if (rd_kafka_conf_get(rd_kafka_conf(impl->rk.get()), key, value, &size) != RD_KAFKA_CONF_OK) return fallback;
+    char* end = nullptr;
+    const double v = std::strtod(value, &end);
+    return end != value ? v : fallback;
+  };
+  impl->cap_messages = conf_number("queued.min.messages", options.queued_min_messages);
+  impl->cap_bytes = 1024.0 * conf_number("queued.max.messages.kbytes", options.queued_max_kbytes);
   impl->ctx.emit(LogLevel::kInfo, "consumer created: " + describe(options));
   const std::vector<std::string> topics = options.topics;
   impl->options = std::move(options);
@@ -394,14 +410,13 @@ Status Consumer::poll(std::vector<Record>& out, std::chrono::milliseconds timeou
     }
   }
   int wait_ms = static_cast<int>(timeout.count());
-  impl.watch_prefetch();
-  if (impl.near_limit && impl.queue && rd_kafka_queue_length(impl.queue.get()) == 0) impl.wake_fetchers();
+  if (impl.may_have_stalled() && rd_kafka_queue_length(impl.queue.get()) == 0) impl.on_drained();
   Status error;
   while (n < max_records) {
     internal::MessageHandle m(rd_kafka_consumer_poll(impl.rk.get(), wait_ms));
     wait_ms = 0;
     if (!m) {
-      if (impl.near_limit) impl.wake_fetchers();  // drained: the fetchers may be asleep
+      impl.on_drained();
       break;
     }
     if (m->err != RD_KAFKA_RESP_ERR_NO_ERROR) {
@@ -433,7 +448,8 @@ Status Consumer::poll(std::vector<Record>& out, std::chrono::milliseconds timeou
     r.partition = m->partition;
     r.offset = m->offset;
     internal::to_message(*m, r.message);
-    impl.record_bytes += (static_cast<double>(m->len + m->key_len) - impl.record_bytes) / 64.0;
+    impl.burst_messages += 1;
+    impl.burst_bytes += static_cast<double>(m->len);  // what librdkafka counts against the byte cap
     impl.last_cursor->returned(m->offset);
     if (r.cursor_ != impl.last_cursor) r.cursor_ = impl.last_cursor;
   }

@@ -191,21 +191,20 @@ BOOST_AUTO_TEST_CASE(pause_stops_a_partition_and_resume_continues_without_gap_or
 
 // librdkafka 2.0.2 stops fetching once the prefetch queue reaches its cap and
 // looks again only up to a second later; poll() wakes it by seeking to where
-// it stands. The records are written in batches of 50 (the embedded cluster
-// answers a fetch with one batch per partition), so a 64 KiB cap is reached
-// every few fetches: without the wake-up this test took 18 s (stalls), with
-// it 4 s. What it asserts: the wake-ups happened, and they neither skipped
-// nor repeated a record.
+// it stands. The 1 KiB records are written in batches of 50 (the embedded
+// cluster answers a fetch with one batch per partition), so every round of
+// fetches overshoots the 64 KiB cap. What it asserts: the wake-ups happened,
+// and they neither skipped nor repeated a record.
 BOOST_AUTO_TEST_CASE(a_small_prefetch_is_refilled_at_once_and_no_record_is_skipped_or_repeated) {
   auto cluster = start_cluster({.brokers = 3, .topics = {{"stream", 4, 1, {}}}});
   auto producer = kafka::Producer::create({.bootstrap_servers = cluster.bootstrap_servers(),
                                            .linger_ms = 1,
                                            .extra = {{"batch.num.messages", "50"}}})
                       .value();
-  const int per_partition = 10000;
+  const int per_partition = 5000;
   for (int p = 0; p < 4; ++p) {
     for (int i = 0; i < per_partition; ++i) {
-      BOOST_REQUIRE(producer.send("stream", p, {.key = "p" + std::to_string(p), .payload = std::string(100, 'x')}).ok());
+      BOOST_REQUIRE(producer.send("stream", p, {.key = "p" + std::to_string(p), .payload = std::string(1024, 'x')}).ok());
     }
   }
   BOOST_REQUIRE(producer.flush(30s).ok());

@@ -181,10 +181,11 @@ class PLATFORM_EXPORT Consumer {
   /// from the thread that polls.
   [[nodiscard]] std::int64_t lag() const;
 
-  /// How often poll() woke librdkafka's fetchers: it had seen the prefetch
-  /// queue near a cap and then drained it (each partition it has read is
-  /// sought to the offset after the last record poll() returned, which
-  /// neither skips nor repeats a record). Call it from the thread that polls.
+  /// How often poll() woke librdkafka's fetchers: it found the prefetch
+  /// queue empty after returning a cap's worth of records or bytes since it
+  /// last found it empty (each partition it has read is sought to the offset
+  /// after the last record poll() returned, which neither skips nor repeats a
+  /// record). Call it from the thread that polls.
   [[nodiscard]] std::uint64_t fetch_wakeups() const;
 
   /// The group's committed offsets for `partitions`, read from the
