@@ -580,10 +580,6 @@ Message amqp_to_kafka_rest(const AmqpMessage& rest, KeySource key_source) {
   return m;
 }
 
-}  // namespace
-
-namespace {
-
 // Moves the body out of `in` (member InBody), converts the rest and moves the
 // body into the result (member OutBody).
 template <auto InBody, auto OutBody, typename In, typename Convert>

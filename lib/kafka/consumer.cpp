@@ -85,8 +85,9 @@ struct ConsumerState {
   // poll() finds the queue empty after returning a cap's worth of records
   // since it last found it empty, it seeks every partition it has read to
   // the offset after the last record it returned: nothing is skipped or
-  // repeated, and the seek wakes the fetchers at once. Transformer, 200k records, 16 MiB prefetch: ~196k msgs/s with the
-  // stall, see docs/kafka.md for the figures with the wake-up.
+  // repeated, and the seek wakes the fetchers at once. Transformer, 200k
+  // records, 16 MiB prefetch: ~196k msgs/s with the stall; docs/kafka.md has
+  // the figures with the wake-up.
   internal::QueueHandle queue;  // the consumer queue (declared after rk: released first)
   double cap_messages = 0;      // the effective queued.min.messages (options or extra)
   double cap_bytes = 0;         // the effective queued.max.messages.kbytes, in bytes

@@ -97,6 +97,10 @@ inline constexpr const char* kConsumerManagedKeys[] = {"group.id", "enable.auto.
 /// producer: the user's properties may not set them.
 inline constexpr const char* kExactlyOnceConsumerKeys[] = {"group.id", "enable.auto.commit", "enable.auto.offset.store",
                                                           "isolation.level"};
+static_assert(std::string_view(kExactlyOnceConsumerKeys[0]) == kConsumerManagedKeys[0] &&
+                  std::string_view(kExactlyOnceConsumerKeys[1]) == kConsumerManagedKeys[1] &&
+                  std::string_view(kExactlyOnceConsumerKeys[2]) == kConsumerManagedKeys[2],
+              "the exactly-once consumer keys start with the consumer's managed keys");
 inline constexpr const char* kExactlyOnceProducerKeys[] = {"transactional.id", "enable.idempotence", "acks",
                                                           "transaction.timeout.ms"};
 
