@@ -46,6 +46,9 @@ using tcp = asio::ip::tcp;
 using Clock = std::chrono::steady_clock;
 using namespace internal_webhook;
 
+// What a connection's read buffer holds from the start (see Session::Session).
+constexpr std::size_t kReadChunk = 8192;
+
 // ---------------------------------------------------------------- metrics
 
 constexpr std::array<double, 14> kBuckets = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,
@@ -336,6 +339,10 @@ struct Server : std::enable_shared_from_this<Server> {
 Session::Session(tcp::socket socket, std::shared_ptr<Server> server)
     : socket_(std::move(socket)), server_(std::move(server)) {
   server_->connections.fetch_add(1);
+  // Beast reads max(512, free capacity) bytes at a time: an empty buffer took
+  // a 1 KiB request in three recv() calls (measured with strace), with room
+  // for 8 KiB a request of that size arrives in one (8 MiB at 1,024 connections).
+  buffer_.reserve(kReadChunk);
 }
 
 Session::~Session() {
