@@ -29,6 +29,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstring>
+#include <functional>
 #include <iostream>
 #include <string>
 #include <thread>
@@ -97,6 +98,25 @@ double broker_cpu_s() {
     return 0;
   }
   return static_cast<double>(utime + stime) / static_cast<double>(ticks);
+}
+
+// Waits until the broker is quiet (under 5 % of a core over 250 ms, at most
+// 20 s): after a run and its purge a quorum queue compacts its log for a few
+// seconds, which would slow whichever side runs next. Returns the seconds waited.
+double settle_broker() {
+  const auto t0 = Clock::now();
+  double before = broker_cpu_s();
+  while (Clock::now() - t0 < 20s) {
+    std::this_thread::sleep_for(250ms);
+    const double now = broker_cpu_s();
+    if (now - before < 0.25 * 0.05) break;
+    before = now;
+  }
+  return std::chrono::duration<double>(Clock::now() - t0).count();
+}
+
+void settled(double s) {
+  if (s > 0.3) std::fprintf(stderr, "  (waited %.1f s for the broker to go quiet)\n", s);
 }
 
 // What the machine did during a role's timed window: the role's own CPU, the
@@ -280,19 +300,59 @@ void close_raw(amqp_connection_state_t c) {
   amqp_destroy_connection(c);
 }
 
-double role_raw_publish(const std::string& queue, int n) {
+// With `mapped`, each message also carries what the bridge adds to it (the
+// header_mapping of a record of fill_kafka() routed to the queue: `kafka.key`
+// and `kafka.timestamp`), taken from kafka_to_amqp() before the clock starts:
+// the same AMQP messages as the bridge's, from a hand-written loop.
+double role_raw_publish(const std::string& queue, int n, bool mapped) {
   amqp_connection_state_t c = open_raw();
   amqp_confirm_select(c, 1);
   if (amqp_get_rpc_reply(c).reply_type != AMQP_RESPONSE_NORMAL) die("raw: confirm.select");
   amqp_basic_properties_t props{};
   props._flags = AMQP_BASIC_DELIVERY_MODE_FLAG;
   props.delivery_mode = 2;
+  // Per key (1,000 of them, as fill_kafka): the header table's entries.
+  std::vector<flow::AmqpMessage> shapes;
+  std::vector<std::vector<amqp_table_entry_t>> tables;
+  if (mapped) {
+    const std::int64_t now_ms =
+        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+            .count();
+    for (int k = 0; k < 1000; ++k) {
+      shapes.push_back(flow::kafka_to_amqp(
+          {.key = "k" + std::to_string(k), .payload = {}, .headers = {{"amqp.routing-key", queue}}, .timestamp_ms = now_ms}));
+    }
+    for (const flow::AmqpMessage& a : shapes) {
+      if (a.routing_key != queue) die("mapped: the mapping routed to " + a.routing_key);
+      std::vector<amqp_table_entry_t> entries;
+      for (const amqp::FieldEntry& e : a.properties.headers) {
+        amqp_table_entry_t t{};
+        t.key = amqp_bytes_t{e.name.size(), const_cast<char*>(e.name.data())};
+        if (const auto* b = e.value.get_if<amqp::Bytes>()) {
+          t.value.kind = AMQP_FIELD_KIND_BYTES;
+          t.value.value.bytes = amqp_bytes_t{b->data.size(), const_cast<char*>(b->data.data())};
+        } else if (const auto* i = e.value.get_if<std::int64_t>()) {
+          t.value.kind = AMQP_FIELD_KIND_I64;
+          t.value.value.i64 = *i;
+        } else {
+          die("mapped: header " + e.name + " of a kind this baseline does not encode");
+        }
+        entries.push_back(t);
+      }
+      tables.push_back(std::move(entries));
+    }
+    props._flags |= AMQP_BASIC_HEADERS_FLAG;
+  }
   const auto t0 = Clock::now();
   g_window.begin();
   std::uint64_t published = 0, confirmed = 0;
   while (published < static_cast<std::uint64_t>(n)) {
     for (int i = 0; i < 1000 && published < static_cast<std::uint64_t>(n); ++i) {
       std::string body = event(static_cast<int>(published));
+      if (mapped) {
+        auto& t = tables[published % 1000];
+        props.headers = amqp_table_t{static_cast<int>(t.size()), t.data()};
+      }
       amqp_basic_publish(c, 1, amqp_empty_bytes, amqp_cstring_bytes(queue.c_str()), 1, 0, &props,
                          amqp_bytes_t{body.size(), body.data()});
       ++published;
@@ -434,7 +494,8 @@ int main(int argc, char** argv) {
     else if (role == "naive") rate = role_naive(args[3], args[4], args[5], n);
     else if (role == "k2r") rate = role_k2r(args[3], args[4], args[5], n);
     else if (role == "r2k") rate = role_r2k(args[3], args[4], args[5], n);
-    else if (role == "raw-publish") rate = role_raw_publish(args[3], n);
+    else if (role == "raw-publish") rate = role_raw_publish(args[3], n, false);
+    else if (role == "raw-publish-mapped") rate = role_raw_publish(args[3], n, true);
     else if (role == "raw-consume") rate = role_raw_consume(args[3], n);
     else die("unknown role " + role);
     // Peak RSS of this process image (after exec: not the parent's pages).
@@ -472,7 +533,7 @@ int main(int argc, char** argv) {
   const std::string queue = "bench-flows-" + pid;
   topology.declare_queue({.name = queue}).value();
 
-  std::vector<double> t_naive, t_flow, k_raw, k_flow, r_raw, r_flow;
+  std::vector<double> t_naive, t_flow, k_raw, k_mapped, k_flow, r_raw, r_flow;
   double rss_naive = 0, rss_transformer = 0, rss_k2r = 0, rss_r2k = 0, rss_rawp = 0, rss_rawc = 0;
   for (int rep = 0; rep < reps; ++rep) {
     const std::string r = std::to_string(rep);
@@ -494,12 +555,14 @@ int main(int argc, char** argv) {
     // compacting the quorum queue's log after a run and its purge, which slows whichever comes second.
     const bool flow_first = rep % 2 == 1;
     if (runs("k2r")) {
-      // Kafka -> RabbitMQ vs raw publishing with batched confirms, same queue.
-      auto raw_side = [&] {
+      // Kafka -> RabbitMQ vs raw publishing with batched confirms, same queue:
+      // of bare bodies (the goal's baseline) and of the bridge's own messages.
+      auto raw_side = [&](bool mapped) {
         (void)topology.purge_queue(queue);
-        Run raw = spawn(argv[0], {"--role", "raw-publish", std::to_string(n), queue});
-        cpu_line("raw publish", raw, n);
-        k_raw.push_back(raw.rate);
+        settled(settle_broker());
+        Run raw = spawn(argv[0], {"--role", mapped ? "raw-publish-mapped" : "raw-publish", std::to_string(n), queue});
+        cpu_line(mapped ? "raw mapped" : "raw publish", raw, n);
+        (mapped ? k_mapped : k_raw).push_back(raw.rate);
         rss_rawp = std::max(rss_rawp, raw.rss_mib);
       };
       auto flow_side = [&] {
@@ -507,19 +570,22 @@ int main(int argc, char** argv) {
         const std::string kin = "k-in-" + r;
         if (!cluster.create_topic(kin, 12).ok()) die("create topic");
         fill_kafka(bootstrap, kin, n);
+        settled(settle_broker());
         Run k2r = spawn(argv[0], {"--role", "k2r", std::to_string(n), bootstrap, kin, queue});
         cpu_line("k2r bridge", k2r, n);
         k_flow.push_back(k2r.rate);
         rss_k2r = std::max(rss_k2r, k2r.rss_mib);
       };
-      if (flow_first) flow_side(), raw_side();
-      else raw_side(), flow_side();
+      // Each of the three goes first, second and third in turn.
+      const std::function<void()> sides[3] = {[&] { raw_side(false); }, [&] { raw_side(true); }, flow_side};
+      for (int i = 0; i < 3; ++i) sides[(rep + i) % 3]();
     }
     if (runs("r2k")) {
       // RabbitMQ -> Kafka vs raw consuming with manual acks, same queue.
       auto raw_side = [&] {
         (void)topology.purge_queue(queue);
         fill_queue(queue, n);
+        settled(settle_broker());
         Run rawc = spawn(argv[0], {"--role", "raw-consume", std::to_string(n), queue});
         cpu_line("raw consume", rawc, n);
         r_raw.push_back(rawc.rate);
@@ -530,6 +596,7 @@ int main(int argc, char** argv) {
         fill_queue(queue, n);
         const std::string rout = "r-out-" + r;
         if (!cluster.create_topic(rout, 12).ok()) die("create topic");
+        settled(settle_broker());
         Run r2k = spawn(argv[0], {"--role", "r2k", std::to_string(n), bootstrap, queue, rout});
         cpu_line("r2k bridge", r2k, n);
         r_flow.push_back(r2k.rate);
@@ -540,7 +607,7 @@ int main(int argc, char** argv) {
     }
     auto last = [](const std::vector<double>& v) { return v.empty() ? 0.0 : v.back(); };
     std::cerr << "rep " << rep << ": naive " << last(t_naive) << " transformer " << last(t_flow) << " | raw publish "
-              << last(k_raw) << " k2r " << last(k_flow) << " | raw consume " << last(r_raw) << " r2k "
+              << last(k_raw) << " raw mapped " << last(k_mapped) << " k2r " << last(k_flow) << " | raw consume " << last(r_raw) << " r2k "
               << last(r_flow) << "\n";
   }
   (void)topology.delete_queue(queue);
@@ -554,7 +621,10 @@ int main(int argc, char** argv) {
   if (runs("transformer")) {
     row("transformer at-least-once vs naive loop", median(t_flow), median(t_naive), 3.0, rss_transformer, rss_naive);
   }
-  if (runs("k2r")) row("Kafka->RabbitMQ bridge vs raw publish b1000", median(k_flow), median(k_raw), 0.9, rss_k2r, rss_rawp);
+  if (runs("k2r")) {
+    row("Kafka->RabbitMQ bridge vs raw publish b1000", median(k_flow), median(k_raw), 0.9, rss_k2r, rss_rawp);
+    row("  same, raw publishing the bridge's messages", median(k_flow), median(k_mapped), 0.9, rss_k2r, rss_rawp);
+  }
   if (runs("r2k")) row("RabbitMQ->Kafka bridge vs raw consume+ack", median(r_flow), median(r_raw), 0.9, rss_r2k, rss_rawc);
   std::printf("messages: %d per RabbitMQ side, %d per Kafka transform side; %d reps; peak MiB = flow/baseline process\n",
               n, kafka_n, reps);
