@@ -4,6 +4,8 @@
 //   transformer (at-least-once, pipelined)  vs  naive consume/transform/produce
 //                                               loop with flush + sync commit every 1000
 //   Kafka -> RabbitMQ bridge                vs  raw rabbitmq-c publish, confirms per batch of 1000
+//                                               (also: the raw loop publishing the bridge's own
+//                                               messages, and the bridge with kafkaMetadata=false)
 //   RabbitMQ -> Kafka bridge                vs  raw rabbitmq-c consume, prefetch 1000, ack each
 //
 // Every side runs in a child process of its own (this binary re-executed with
@@ -251,8 +253,10 @@ double role_naive(const std::string& bootstrap, const std::string& in, const std
   return rate;
 }
 
-double role_k2r(const std::string& bootstrap, const std::string& topic, const std::string& queue, int n) {
+double role_k2r(const std::string& bootstrap, const std::string& topic, const std::string& queue, int n,
+                bool kafka_metadata) {
   flow::KafkaToRabbitOptions o;
+  o.kafka_metadata = kafka_metadata;
   o.name = "bench-k2r";
   o.bootstrap_servers = bootstrap;
   o.group_id = "bench-" + topic;
@@ -492,7 +496,8 @@ int main(int argc, char** argv) {
     double rate = 0;
     if (role == "transformer") rate = role_transformer(args[3], args[4], args[5], n);
     else if (role == "naive") rate = role_naive(args[3], args[4], args[5], n);
-    else if (role == "k2r") rate = role_k2r(args[3], args[4], args[5], n);
+    else if (role == "k2r") rate = role_k2r(args[3], args[4], args[5], n, true);
+    else if (role == "k2r-lean") rate = role_k2r(args[3], args[4], args[5], n, false);
     else if (role == "r2k") rate = role_r2k(args[3], args[4], args[5], n);
     else if (role == "raw-publish") rate = role_raw_publish(args[3], n, false);
     else if (role == "raw-publish-mapped") rate = role_raw_publish(args[3], n, true);
@@ -533,7 +538,7 @@ int main(int argc, char** argv) {
   const std::string queue = "bench-flows-" + pid;
   topology.declare_queue({.name = queue}).value();
 
-  std::vector<double> t_naive, t_flow, k_raw, k_mapped, k_flow, r_raw, r_flow;
+  std::vector<double> t_naive, t_flow, k_raw, k_mapped, k_flow, k_lean, r_raw, r_flow;
   double rss_naive = 0, rss_transformer = 0, rss_k2r = 0, rss_r2k = 0, rss_rawp = 0, rss_rawc = 0;
   for (int rep = 0; rep < reps; ++rep) {
     const std::string r = std::to_string(rep);
@@ -565,20 +570,22 @@ int main(int argc, char** argv) {
         (mapped ? k_mapped : k_raw).push_back(raw.rate);
         rss_rawp = std::max(rss_rawp, raw.rss_mib);
       };
-      auto flow_side = [&] {
+      // The bridge as configured by default, and without the Kafka metadata headers.
+      auto flow_side = [&](bool kafka_metadata) {
         (void)topology.purge_queue(queue);
-        const std::string kin = "k-in-" + r;
+        const std::string kin = std::string(kafka_metadata ? "k-in-" : "k-lean-in-") + r;
         if (!cluster.create_topic(kin, 12).ok()) die("create topic");
         fill_kafka(bootstrap, kin, n);
         settled(settle_broker());
-        Run k2r = spawn(argv[0], {"--role", "k2r", std::to_string(n), bootstrap, kin, queue});
-        cpu_line("k2r bridge", k2r, n);
-        k_flow.push_back(k2r.rate);
+        Run k2r = spawn(argv[0], {"--role", kafka_metadata ? "k2r" : "k2r-lean", std::to_string(n), bootstrap, kin, queue});
+        cpu_line(kafka_metadata ? "k2r bridge" : "k2r lean", k2r, n);
+        (kafka_metadata ? k_flow : k_lean).push_back(k2r.rate);
         rss_k2r = std::max(rss_k2r, k2r.rss_mib);
       };
-      // Each of the three goes first, second and third in turn.
-      const std::function<void()> sides[3] = {[&] { raw_side(false); }, [&] { raw_side(true); }, flow_side};
-      for (int i = 0; i < 3; ++i) sides[(rep + i) % 3]();
+      // Each of the four goes first, second, third and fourth in turn.
+      const std::function<void()> sides[4] = {[&] { raw_side(false); }, [&] { flow_side(true); },
+                                              [&] { raw_side(true); }, [&] { flow_side(false); }};
+      for (int i = 0; i < 4; ++i) sides[(rep + i) % 4]();
     }
     if (runs("r2k")) {
       // RabbitMQ -> Kafka vs raw consuming with manual acks, same queue.
@@ -607,7 +614,8 @@ int main(int argc, char** argv) {
     }
     auto last = [](const std::vector<double>& v) { return v.empty() ? 0.0 : v.back(); };
     std::cerr << "rep " << rep << ": naive " << last(t_naive) << " transformer " << last(t_flow) << " | raw publish "
-              << last(k_raw) << " raw mapped " << last(k_mapped) << " k2r " << last(k_flow) << " | raw consume " << last(r_raw) << " r2k "
+              << last(k_raw) << " raw mapped " << last(k_mapped) << " k2r " << last(k_flow) << " k2r lean "
+              << last(k_lean) << " | raw consume " << last(r_raw) << " r2k "
               << last(r_flow) << "\n";
   }
   (void)topology.delete_queue(queue);
@@ -624,6 +632,7 @@ int main(int argc, char** argv) {
   if (runs("k2r")) {
     row("Kafka->RabbitMQ bridge vs raw publish b1000", median(k_flow), median(k_raw), 0.9, rss_k2r, rss_rawp);
     row("  same, raw publishing the bridge's messages", median(k_flow), median(k_mapped), 0.9, rss_k2r, rss_rawp);
+    row("  bridge kafkaMetadata=false vs raw publish", median(k_lean), median(k_raw), 0.9, rss_k2r, rss_rawp);
   }
   if (runs("r2k")) row("RabbitMQ->Kafka bridge vs raw consume+ack", median(r_flow), median(r_raw), 0.9, rss_r2k, rss_rawc);
   std::printf("messages: %d per RabbitMQ side, %d per Kafka transform side; %d reps; peak MiB = flow/baseline process\n",

@@ -315,6 +315,9 @@ Result<FlowFile> from_document(const DocContext& ctx) {
   if (f.from.scheme == "rabbitmq" || f.from.scheme == "spring-rabbitmq") {
     auto t = internal::rabbit_target(f.from);
     if (!t.ok()) return ctx.error("/spec/from", t.status().message());
+    if (f.from.param("kafkaMetadata")) {
+      return ctx.error("/spec/from", "kafkaMetadata applies where the flow publishes to RabbitMQ (spec.to); remove it here");
+    }
     if (t->queue.empty() && (f.from.path == "default" || f.from.path.empty())) {
       return ctx.error("/spec/from", "a RabbitMQ source needs a queue: rabbitmq:default?queue=NAME");
     }
@@ -381,6 +384,7 @@ Result<Flow> Flow::create(const FlowFile& file, ProcessFunction process) {
     o.routing_key = to.routing_key;
     o.queue = to.queue;
     o.declare = to.declare;
+    o.kafka_metadata = to.kafka_metadata;
     o.errors = file.errors;
     auto b = KafkaToRabbitBridge::create(std::move(o));
     if (!b.ok()) return b.status();
@@ -394,7 +398,7 @@ Result<Flow> Flow::create(const FlowFile& file, ProcessFunction process) {
     o.queue = from.queue.empty() ? file.from.path : from.queue;
     o.declare = from.declare;
     if (from.prefetch) o.prefetch = *from.prefetch;
-    if (file.from.param("key").value_or("") == "messageId") o.key_source = KeySource::kMessageId;
+    if (from.message_id_key) o.key_source = KeySource::kMessageId;
     o.bootstrap_servers = file.kafka_bootstrap;
     if (to.topics.size() != 1) return invalid_argument(file.source + ": spec.to must name one topic");
     o.topic = to.topics[0];

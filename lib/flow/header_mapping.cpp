@@ -15,8 +15,8 @@ using amqp::FieldValue;
 
 constexpr std::string_view kAmqpPrefix = "amqp.";
 constexpr std::string_view kTypedPrefix = "amqp.typed.";
-constexpr std::string_view kKafkaKey = "kafka.key";
-constexpr std::string_view kKafkaTimestamp = "kafka.timestamp";
+constexpr std::string_view kKafkaKey = kKafkaKeyHeader;
+constexpr std::string_view kKafkaTimestamp = kKafkaTimestampHeader;
 constexpr std::string_view kKafkaOriginal = "kafka.original";
 constexpr std::string_view kAmqpOriginal = "amqp.original";
 constexpr std::string_view kMagic = "PLFM1";

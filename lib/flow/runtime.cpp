@@ -138,17 +138,28 @@ Result<RabbitTarget> rabbit_target(const flow::Endpoint& e) {
   if (e.scheme != "rabbitmq" && e.scheme != "spring-rabbitmq") {
     return invalid_argument("endpoint '" + e.to_string() + "' is not a RabbitMQ endpoint (rabbitmq:EXCHANGE?...)");
   }
-  PLATFORM_RETURN_IF_ERROR(flow::check_params(e, {"queue", "routingKey", "declare", "prefetch", "key"}));
+  PLATFORM_RETURN_IF_ERROR(
+      flow::check_params(e, {"queue", "routingKey", "declare", "prefetch", "key", "kafkaMetadata"}));
   RabbitTarget t;
   t.exchange = (e.path == "default" || e.path == "amq.default") ? "" : e.path;
   t.queue = e.param("queue").value_or("");
   t.routing_key = e.param("routingKey").value_or("");
   if (t.exchange.empty() && t.routing_key.empty()) t.routing_key = t.queue;
-  auto declare = e.param("declare").value_or("true");
-  if (declare != "true" && declare != "false") {
-    return invalid_argument("endpoint '" + e.to_string() + "': declare must be true or false, not '" + declare + "'");
+  for (auto [name, flag] : {std::pair{"declare", &t.declare}, std::pair{"kafkaMetadata", &t.kafka_metadata}}) {
+    auto value = e.param(name).value_or("true");
+    if (value != "true" && value != "false") {
+      return invalid_argument("endpoint '" + e.to_string() + "': " + name + " must be true or false, not '" +
+                              value + "'");
+    }
+    *flag = value == "true";
   }
-  t.declare = declare == "true";
+  if (auto key = e.param("key")) {
+    if (*key != "routingKey" && *key != "messageId") {
+      return invalid_argument("endpoint '" + e.to_string() + "': key must be routingKey or messageId, not '" + *key +
+                              "'");
+    }
+    t.message_id_key = *key == "messageId";
+  }
   if (auto p = e.param("prefetch")) {
     unsigned n = 0;
     auto [end, ec] = std::from_chars(p->data(), p->data() + p->size(), n);

@@ -61,6 +61,8 @@ struct RabbitTarget {
   std::string queue;        // to consume from / to declare
   bool declare = true;      // declare the queue (quorum) and bind it
   std::optional<std::uint16_t> prefetch;  // ?prefetch=N, 1..65535 (consumers)
+  bool message_id_key = false;            // ?key=messageId (consumers; default routingKey)
+  bool kafka_metadata = true;             // ?kafkaMetadata=false (publishers)
 };
 Result<RabbitTarget> rabbit_target(const flow::Endpoint& e);
 

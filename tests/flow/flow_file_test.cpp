@@ -105,6 +105,15 @@ BOOST_AUTO_TEST_CASE(bad_values_are_refused_with_their_location) {
   check("  pattern: bridge\n  from: rabbitmq:default?queue=q&prefetch=lots\n  to: kafka:b\n",
         "prefetch 'lots' must be a whole number from 1 to 65535");
   check("  pattern: bridge\n  from: rabbitmq:default?queue=q&prefetch=70000\n  to: kafka:b\n", "from 1 to 65535");
+  check("  pattern: bridge\n  from: kafka:a\n  to: rabbitmq:default?queue=q&kafkaMetadata=no\n",
+        "kafkaMetadata must be true or false, not 'no'");
+  check("  pattern: bridge\n  from: rabbitmq:default?queue=q&kafkaMetadata=false\n  to: kafka:b\n",
+        "kafkaMetadata applies where the flow publishes to RabbitMQ (spec.to)");
+  check("  pattern: bridge\n  from: rabbitmq:default?queue=q&key=id\n  to: kafka:b\n",
+        "key must be routingKey or messageId, not 'id'");
+  auto lean = flow::parse_flow_file(
+      with_spec("  pattern: bridge\n  from: kafka:a\n  to: rabbitmq:default?queue=q&kafkaMetadata=false\n"), "x.yaml");
+  BOOST_TEST(lean.ok(), lean.status().to_string());
   auto ok = flow::parse_flow_file(with_spec("  pattern: bridge\n  from: rabbitmq:default?queue=q&prefetch=2000\n"
                                             "  to: kafka:b\n  errors: {maxBackoff: 5m}\n"),
                                   "x.yaml");

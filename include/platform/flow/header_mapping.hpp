@@ -43,6 +43,10 @@
 
 namespace platform::flow {
 
+/// The AMQP headers that carry a Kafka record's metadata (table above).
+inline constexpr std::string_view kKafkaKeyHeader = "kafka.key";
+inline constexpr std::string_view kKafkaTimestampHeader = "kafka.timestamp";
+
 /// An AMQP message as the bridge publishes or receives it.
 struct AmqpMessage {
   std::string routing_key;
