@@ -142,6 +142,11 @@ Result<std::string> render_integration(const FlowFile& flow, std::string_view ns
                                       {"jq", "getpath(" + jq_path(flow.transform->key) + ") | tostring"}}}});
     }
   }
+  if (is_rabbit(flow.to) && !internal::rabbit_target(flow.to).value().kafka_metadata) {
+    // kafkaMetadata=false: Camel's Kafka consumer sets kafka.* headers
+    // (kafka.KEY, kafka.TIMESTAMP, ...) that the RabbitMQ producer would copy.
+    steps.push_back({{"removeHeaders", {{"pattern", "kafka.*"}}}});
+  }
   Json to = is_rabbit(flow.to) ? rabbit_endpoint(flow.to, false) : kafka_endpoint(flow.to, false, flow.name, flow.kafka_producer);
   steps.push_back({{"to", to}});
   from["steps"] = steps;
