@@ -2,7 +2,7 @@
 """Flows over the embedded Kafka: Python callables as process functions
 (at least once, outputs counted), filtering and fan-out, exceptions under the
 error policy (retry, dead letter, or the run stops and re-raises), declarative
-transforms, flow files and metrics."""
+transforms, flow files and metrics, and a bridge to the real RabbitMQ."""
 
 import json
 import uuid
@@ -209,3 +209,29 @@ spec:
     assert all(json.loads(r.payload)["copied"] is True for r in read_all(libplatform, kafka, sink, 30))
     with pytest.raises(libplatform.InvalidArgument, match="flow.yaml"):
         libplatform.parse_flow_file("apiVersion: libplatform.io/v1\nkind: Flow\nspec: {patern: x}\n", "flow.yaml")
+
+
+@pytest.mark.parametrize("kafka_metadata", [True, False])
+def test_a_bridge_to_rabbitmq_with_and_without_the_kafka_metadata_headers(libplatform, kafka, kafka_metadata):
+    (source,) = topics(kafka, "to-rabbit")
+    produce(libplatform, kafka, source, [f"event {i}" for i in range(3)])
+    queue = f"py-bridge-{uuid.uuid4().hex[:8]}"
+    try:
+        with libplatform.KafkaToRabbitBridge(f"g-{uuid.uuid4().hex[:8]}", [source], queue=queue,
+                                             bootstrap_servers=kafka.bootstrap_servers,
+                                             kafka_metadata=kafka_metadata) as bridge:
+            bridge.run(duration=60, max_messages=3)
+            assert bridge.metrics.messages_out == 3
+        with libplatform.AmqpConsumer(queue=queue, prefetch=10) as consumer:
+            got = [consumer.consume(timeout=5.0) for _ in range(3)]
+        assert all(d is not None for d in got)
+        assert sorted(d.message.payload for d in got) == [f"event {i}".encode() for i in range(3)]
+        for d in got:
+            names = set(d.properties.headers)
+            if kafka_metadata:
+                assert {"kafka.key", "kafka.timestamp"} <= names
+            else:
+                assert not any(n.startswith("kafka.") for n in names), names
+    finally:
+        with libplatform.AmqpTopology() as topology:
+            topology.delete_queue(queue)
