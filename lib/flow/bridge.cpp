@@ -73,11 +73,7 @@ struct KafkaToRabbitBridge::Impl {
       a = kafka_to_amqp(std::move(routed));
       a.body = m.payload;
     }
-    if (!options.kafka_metadata) {
-      std::erase_if(a.properties.headers, [](const amqp::FieldEntry& h) {
-        return h.name == kKafkaKeyHeader || h.name == kKafkaTimestampHeader;
-      });
-    }
+    if (!options.kafka_metadata) drop_kafka_metadata(a);
     const std::string& rk = a.routing_key;
     Message body;
     body.payload = std::move(a.body);

@@ -593,6 +593,12 @@ auto convert_without_body(In in, KeySource key_source, Convert convert) {
 
 }  // namespace
 
+void drop_kafka_metadata(AmqpMessage& message) {
+  std::erase_if(message.properties.headers, [](const amqp::FieldEntry& h) {
+    return h.name == kKafkaKey || h.name == kKafkaTimestamp;
+  });
+}
+
 AmqpMessage kafka_to_amqp(Message message, KeySource key_source) {
   return convert_without_body<&Message::payload, &AmqpMessage::body>(std::move(message), key_source,
                                                                      kafka_to_amqp_rest);

@@ -223,6 +223,7 @@ class RabbitDeadLetter final : public DeadLetterSink {
  protected:
   Status deliver(const Message& message) override {
     flow::AmqpMessage a = flow::kafka_to_amqp(message);
+    if (!target_.kafka_metadata) flow::drop_kafka_metadata(a);
     std::string rk = target_.routing_key.empty() ? a.routing_key : target_.routing_key;
     Message body;
     body.payload = std::move(a.body);

@@ -39,6 +39,23 @@ BOOST_AUTO_TEST_CASE(common_case_is_readable_on_both_sides) {
   BOOST_TEST((flow::amqp_to_kafka(a) == m));
 }
 
+BOOST_AUTO_TEST_CASE(dropping_the_kafka_metadata_keeps_the_records_own_headers) {
+  Message m{.key = "order-1",
+            .payload = "{}",
+            .headers = {{"traceparent", "00-1-01"}, {"amqp.routing-key", "orders"}},  // as the bridge routes
+            .timestamp_ms = 1700000000123};
+  flow::AmqpMessage a = flow::kafka_to_amqp(m);
+  BOOST_TEST_REQUIRE(a.properties.headers.size() == 3u);  // traceparent, kafka.key, kafka.timestamp
+  flow::drop_kafka_metadata(a);
+  BOOST_TEST_REQUIRE(a.properties.headers.size() == 1u);
+  BOOST_TEST(a.properties.headers[0].name == "traceparent");
+  BOOST_TEST(a.routing_key == "orders");
+  Message back = flow::amqp_to_kafka(a);
+  BOOST_TEST(back.key == "orders");
+  BOOST_TEST(!back.timestamp_ms.has_value());
+  BOOST_TEST(back.header("traceparent").value_or("") == "00-1-01");
+}
+
 BOOST_AUTO_TEST_CASE(amqp_properties_become_amqp_headers) {
   flow::AmqpMessage a;
   a.routing_key = "orders";

@@ -62,6 +62,12 @@ enum class KeySource : std::uint8_t {
   kMessageId,   ///< properties.message_id, else the routing key
 };
 
+/// Removes the `kafka.key` and `kafka.timestamp` headers from `message`: for
+/// a destination that wants no Kafka metadata (URI `kafkaMetadata=false`).
+/// amqp_to_kafka() then takes the key from the routing key (or message id)
+/// and gives no timestamp.
+PLATFORM_EXPORT void drop_kafka_metadata(AmqpMessage& message);
+
 /// Kafka record -> AMQP message (see the table above). Taken by value: pass
 /// an rvalue and the payload moves into the body instead of being copied.
 PLATFORM_EXPORT AmqpMessage kafka_to_amqp(Message message, KeySource key_source = KeySource::kRoutingKey);
