@@ -14,7 +14,8 @@
 // quorum queues, persistent 100-byte-ish messages. The RabbitMQ sides print,
 // per run, the CPU per message of the process and of the broker (beam.smp) and
 // the machine's idle share during the timed window: on two shared cores what a
-// client takes the broker cannot have. Flow and baseline alternate which goes
+// client takes the broker cannot have. Each RabbitMQ-side run starts once the
+// broker is quiet (settle_broker), and the runs of a flow take turns going
 // first. Runs of 300,000 messages spread far less than runs of 100,000.
 //
 // Usage: bench_flows [--messages N] [--reps R] [--only transformer|k2r|r2k]
@@ -556,8 +557,8 @@ int main(int argc, char** argv) {
             std::max(std::string(side) == "naive" ? rss_naive : rss_transformer, run.rss_mib);
       }
     }
-    // The RabbitMQ sides alternate which of flow and baseline goes first: the broker is still
-    // compacting the quorum queue's log after a run and its purge, which slows whichever comes second.
+    // Which of flow and baseline goes first alternates per rep (the Kafka -> RabbitMQ runs rotate
+    // below), so neither always runs on a broker just used by the other.
     const bool flow_first = rep % 2 == 1;
     if (runs("k2r")) {
       // Kafka -> RabbitMQ vs raw publishing with batched confirms, same queue:

@@ -15,8 +15,6 @@ using amqp::FieldValue;
 
 constexpr std::string_view kAmqpPrefix = "amqp.";
 constexpr std::string_view kTypedPrefix = "amqp.typed.";
-constexpr std::string_view kKafkaKey = kKafkaKeyHeader;
-constexpr std::string_view kKafkaTimestamp = kKafkaTimestampHeader;
 constexpr std::string_view kKafkaOriginal = "kafka.original";
 constexpr std::string_view kAmqpOriginal = "amqp.original";
 constexpr std::string_view kMagic = "PLFM1";
@@ -294,9 +292,9 @@ AmqpMessage naive_k2r(const Message& m, KeySource source) {
   }
   if (!mode_set) a.properties.delivery_mode = 2;
   a.routing_key = routing_key ? *routing_key : m.key;
-  if (m.key != key_of(a, source)) a.properties.headers.push_back({std::string(kKafkaKey), FieldValue(amqp::Bytes{m.key})});
+  if (m.key != key_of(a, source)) a.properties.headers.push_back({std::string(kKafkaKeyHeader), FieldValue(amqp::Bytes{m.key})});
   if (m.timestamp_ms) {
-    a.properties.headers.push_back({std::string(kKafkaTimestamp), FieldValue(std::int64_t{*m.timestamp_ms})});
+    a.properties.headers.push_back({std::string(kKafkaTimestampHeader), FieldValue(std::int64_t{*m.timestamp_ms})});
   }
   return a;
 }
@@ -316,11 +314,11 @@ Message naive_r2k(const AmqpMessage& a, KeySource source) {
   if (p.timestamp) add("timestamp", std::to_string(*p.timestamp));
   std::optional<std::string> key;
   for (const amqp::FieldEntry& e : p.headers) {
-    if (!key && e.name == kKafkaKey && e.value.kind() == FieldKind::kBytes) {
+    if (!key && e.name == kKafkaKeyHeader && e.value.kind() == FieldKind::kBytes) {
       key = e.value.get_if<amqp::Bytes>()->data;
       continue;
     }
-    if (!m.timestamp_ms && e.name == kKafkaTimestamp && e.value.kind() == FieldKind::kInt64) {
+    if (!m.timestamp_ms && e.name == kKafkaTimestampHeader && e.value.kind() == FieldKind::kInt64) {
       m.timestamp_ms = *e.value.get_if<std::int64_t>();
       continue;
     }
@@ -595,7 +593,7 @@ auto convert_without_body(In in, KeySource key_source, Convert convert) {
 
 void drop_kafka_metadata(AmqpMessage& message) {
   std::erase_if(message.properties.headers, [](const amqp::FieldEntry& h) {
-    return h.name == kKafkaKey || h.name == kKafkaTimestamp;
+    return h.name == kKafkaKeyHeader || h.name == kKafkaTimestampHeader;
   });
 }
 
