@@ -680,9 +680,11 @@ void Session::process() {
   server_->waiting.fetch_add(1);
   arm(server_->options.ack_timeout + kAckGrace);
   ++request_id_;
-  // The outcome arrives on a sink's thread; hop back onto this connection's strand.
+  // The outcome arrives on an I/O thread (Kafka) or the RabbitMQ sink's
+  // thread; it runs here at once when that is this connection's executor
+  // (one I/O thread), else hops onto it.
   auto done = [self = shared_from_this(), id = request_id_](Outcome&& o) {
-    asio::post(self->socket_.get_executor(), [self, id, o = std::move(o)]() mutable {
+    asio::dispatch(self->socket_.get_executor(), [self, id, o = std::move(o)]() mutable {
       if (id == self->request_id_) self->on_outcome(std::move(o));
     });
   };
@@ -922,7 +924,12 @@ Result<Webhook> Webhook::start(WebhookOptions options) {
                                    .ack_timeout = o.ack_timeout,
                                    .extra = o.kafka_extra,
                                    .log = log,
-                                   .topics = std::move(kafka_topics)});
+                                   .topics = std::move(kafka_topics),
+                                   // Reports are served on an I/O thread, which answers the
+                                   // request there: no delivery thread, no hop between threads.
+                                   .executor = [ex = server->io.get_executor()](std::function<void()> task) {
+                                     asio::post(ex, std::move(task));
+                                   }});
     if (!sink.ok()) return sink.status();
     server->kafka = std::move(*sink);
   }

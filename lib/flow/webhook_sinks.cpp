@@ -144,6 +144,7 @@ Result<std::unique_ptr<KafkaSink>> KafkaSink::create(Options options) {
   po.delivery_timeout = options.ack_timeout;
   // Never block an HTTP I/O thread: a full local queue is a 503.
   po.block_when_full = false;
+  po.delivery_executor = std::move(options.executor);
   po.close_timeout = std::max(options.ack_timeout, std::chrono::milliseconds(1000));
   po.on_delivery = [raw](const kafka::DeliveryReport& r) { raw->on_delivery(r); };
   if (options.log) {

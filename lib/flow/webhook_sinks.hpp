@@ -55,6 +55,9 @@ class KafkaSink {
     /// The routes' topics: create() asks for their metadata (kWarmUp
     /// each, not an error), so the first requests do not wait for it.
     std::vector<std::string> topics;
+    /// Where the outcome callbacks run (kafka::ProducerOptions::
+    /// delivery_executor); empty = the producer's delivery thread.
+    std::function<void(std::function<void()>)> executor;
   };
   static Result<std::unique_ptr<KafkaSink>> create(Options options);
   ~KafkaSink();

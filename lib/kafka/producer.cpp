@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <atomic>
 #include <cstdio>
+#include <limits>
+#include <memory>
 #include <mutex>
 #include <thread>
 
@@ -52,6 +54,21 @@ struct Producer::Impl {
   std::size_t retired_messages = 0;
   std::atomic<bool> has_retired{false};
   std::atomic<int> flushing{0};
+  bool started = false;  // create() finished: shutdown() has a handle to flush
+  bool closed = false;
+
+  // delivery_executor mode. The task handed to the executor holds this
+  // state, not the Impl, so a task that runs after the producer is gone
+  // finds impl == nullptr and does nothing.
+  struct Drain {
+    std::mutex mu;  // one serve at a time; guards impl
+    Impl* impl = nullptr;
+    std::atomic<bool> scheduled{false};
+  };
+  std::shared_ptr<Drain> drain;
+  // Reports served per task before the rest goes back to the executor, so a
+  // flood of reports does not hold the caller's event loop.
+  static constexpr int kMaxEventsPerServe = 256;
 
   ~Impl() {
     shutdown();
@@ -90,11 +107,27 @@ struct Producer::Impl {
     for (rd_kafka_event_t* ev : batch) rd_kafka_event_destroy(ev);
   }
 
-  // rd_kafka_flush while the delivery thread destroys reports at once.
+  // rd_kafka_flush while the delivery thread destroys reports at once. With
+  // a delivery_executor this thread serves the waiting reports itself
+  // between short flushes: the executor's loop may have stopped.
   rd_kafka_resp_err_t flush_all(int timeout_ms) noexcept {
     flushing.fetch_add(1);
     reap();
-    const rd_kafka_resp_err_t err = rd_kafka_flush(rk.get(), timeout_ms);
+    rd_kafka_resp_err_t err = RD_KAFKA_RESP_ERR_NO_ERROR;
+    if (!drain) {
+      err = rd_kafka_flush(rk.get(), timeout_ms);
+    } else {
+      const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+      for (;;) {
+        {
+          std::lock_guard lock(drain->mu);
+          serve_waiting(std::numeric_limits<int>::max());
+        }
+        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(until - std::chrono::steady_clock::now());
+        err = rd_kafka_flush(rk.get(), static_cast<int>(std::clamp<std::int64_t>(left.count(), 0, 5)));
+        if (err != RD_KAFKA_RESP_ERR__TIMED_OUT || left.count() <= 0) break;
+      }
+    }
     flushing.fetch_sub(1);
     return err;
   }
@@ -141,13 +174,22 @@ struct Producer::Impl {
                  std::uintptr_t opaque);
 
   void shutdown() noexcept {
-    if (!delivery_thread.joinable()) return;
+    if (!started || closed) return;
+    closed = true;
     if (flush_all(static_cast<int>(options.close_timeout.count())) != RD_KAFKA_RESP_ERR_NO_ERROR) {
       ctx.emit(LogLevel::kWarning, "producer closing: " + std::to_string(outstanding.load()) +
                                        " message(s) not delivered within close_timeout; purging them (their "
                                        "reports carry kCancelled)");
       rd_kafka_purge(rk.get(), RD_KAFKA_PURGE_F_QUEUE | RD_KAFKA_PURGE_F_INFLIGHT);
       flush_all(5000);
+    }
+    if (drain) {
+      // Returns once no enqueue is inside on_reports_waiting (it runs under
+      // the queue's lock); a task still queued on the executor is a no-op.
+      rd_kafka_queue_cb_event_enable(events.get(), nullptr, nullptr);
+      std::lock_guard lock(drain->mu);
+      drain->impl = nullptr;
+      return;
     }
     stop = true;
     rd_kafka_queue_yield(events.get());
@@ -190,41 +232,88 @@ struct Producer::Impl {
         if (has_retired.load(std::memory_order_relaxed)) reap();  // no sender came by
         continue;
       }
-      switch (rd_kafka_event_type(ev.get())) {
-        case RD_KAFKA_EVENT_DR: {
-          DeliveryReport report;  // reused across the batch
-          std::int64_t delivered = 0;
-          while (const rd_kafka_message_t* m = rd_kafka_event_message_next(ev.get())) {
-            deliver(*m, report);
-            ++delivered;
-          }
-          // Once per batch: the sending thread increments this per message,
-          // and a per-message decrement here would bounce the cache line.
-          outstanding.fetch_sub(delivered, std::memory_order_relaxed);
-          recycle_slots();
-          retire(ev.release(), static_cast<std::size_t>(delivered));
-          break;
+      handle(std::move(ev), /*defer_destroy=*/true);
+    }
+  }
+
+  // delivery_executor mode: librdkafka calls this from the thread that put
+  // an event on the empty main queue, under that queue's lock.
+  static void on_reports_waiting(rd_kafka_t* /*rk*/, void* opaque) noexcept {
+    static_cast<Impl*>(opaque)->schedule();
+  }
+
+  void schedule() noexcept {
+    if (drain->scheduled.exchange(true)) return;  // a task is on its way
+    try {
+      options.delivery_executor([d = drain] {
+        std::lock_guard lock(d->mu);
+        if (d->impl == nullptr) return;
+        d->scheduled.store(false);
+        d->impl->serve_waiting(kMaxEventsPerServe);
+      });
+    } catch (const std::exception& e) {
+      drain->scheduled.store(false);
+      ctx.emit(LogLevel::kError, std::string("delivery_executor threw (reports wait for the next event, flush() "
+                                             "or the destructor): ") + e.what());
+    }
+  }
+
+  // Runs the callbacks of up to `max_events` waiting events on this thread
+  // (drain->mu held). Reports are freed here at once: this is the loop that
+  // also sends, so there is no other thread to leave them to.
+  void serve_waiting(int max_events) noexcept {
+    const void* outer = tl_delivery_thread_of;
+    tl_delivery_thread_of = this;
+    int served = 0;
+    for (; served < max_events; ++served) {
+      internal::EventHandle ev(rd_kafka_queue_poll(events.get(), 0));
+      if (!ev) break;
+      handle(std::move(ev), /*defer_destroy=*/false);
+    }
+    tl_delivery_thread_of = outer;
+    // Stopped early with events left: the queue is not empty, so librdkafka
+    // will not call on_reports_waiting again; hand the rest over ourselves.
+    if (served == max_events && rd_kafka_queue_length(events.get()) > 0) schedule();
+  }
+
+  // One event from the main queue: a batch of delivery reports (callbacks
+  // run, then the event is destroyed here or left to a sending thread) or
+  // an error (logged; a fatal one fails the producer).
+  void handle(internal::EventHandle ev, bool defer_destroy) noexcept {
+    switch (rd_kafka_event_type(ev.get())) {
+      case RD_KAFKA_EVENT_DR: {
+        DeliveryReport report;  // reused across the batch
+        std::int64_t delivered = 0;
+        while (const rd_kafka_message_t* m = rd_kafka_event_message_next(ev.get())) {
+          deliver(*m, report);
+          ++delivered;
         }
-        case RD_KAFKA_EVENT_ERROR: {
-          const rd_kafka_resp_err_t err = rd_kafka_event_error(ev.get());
-          const bool is_fatal = rd_kafka_event_error_is_fatal(ev.get()) != 0;
-          std::string text = rd_kafka_event_error_string(ev.get());
-          if (is_fatal) {
-            char reason[512] = "";
-            rd_kafka_fatal_error(rk.get(), reason, sizeof reason);
-            std::lock_guard lock(fatal_mu);
-            fatal = Status(StatusCode::kFailedPrecondition,
-                           std::string("producer has a fatal error, create a new one: ") + reason);
-            failed = true;
-          }
-          ctx.emit(is_fatal ? LogLevel::kError : LogLevel::kWarning,
-                   std::string("producer ") + (is_fatal ? "fatal " : "") + "error: " + text + " (" +
-                       rd_kafka_err2name(err) + ")");
-          break;
-        }
-        default:
-          break;
+        // Once per batch: the sending thread increments this per message,
+        // and a per-message decrement here would bounce the cache line.
+        outstanding.fetch_sub(delivered, std::memory_order_relaxed);
+        recycle_slots();
+        if (defer_destroy) retire(ev.release(), static_cast<std::size_t>(delivered));
+        break;
       }
+      case RD_KAFKA_EVENT_ERROR: {
+        const rd_kafka_resp_err_t err = rd_kafka_event_error(ev.get());
+        const bool is_fatal = rd_kafka_event_error_is_fatal(ev.get()) != 0;
+        std::string text = rd_kafka_event_error_string(ev.get());
+        if (is_fatal) {
+          char reason[512] = "";
+          rd_kafka_fatal_error(rk.get(), reason, sizeof reason);
+          std::lock_guard lock(fatal_mu);
+          fatal = Status(StatusCode::kFailedPrecondition,
+                         std::string("producer has a fatal error, create a new one: ") + reason);
+          failed = true;
+        }
+        ctx.emit(is_fatal ? LogLevel::kError : LogLevel::kWarning,
+                 std::string("producer ") + (is_fatal ? "fatal " : "") + "error: " + text + " (" +
+                     rd_kafka_err2name(err) + ")");
+        break;
+      }
+      default:
+        break;
     }
   }
 };
@@ -266,6 +355,10 @@ Result<Producer> Producer::create(ProducerOptions options) {
   if (!(options.linger_ms >= 0 && options.linger_ms <= 900000)) return bad("linger_ms", "use 0 to 900000 (ms, fractions allowed)");
   if (options.delivery_timeout.count() <= 0) return bad("delivery_timeout", "must be positive");
   if (options.close_timeout.count() < 0) return bad("close_timeout", "must not be negative");
+  if (options.delivery_executor && options.block_when_full) {
+    return bad("block_when_full", "must be false with a delivery_executor: a send() on the executor's thread "
+                                  "would wait for reports that only that thread delivers");
+  }
 
   auto impl = std::make_unique<Impl>();
   impl->ctx.log = options.log;
@@ -290,7 +383,16 @@ Result<Producer> Producer::create(ProducerOptions options) {
   impl->ctx.emit(LogLevel::kInfo, "producer created: " + describe(options));
   impl->options = std::move(options);
   Impl* raw = impl.get();
-  impl->delivery_thread = std::thread([raw] { raw->run(); });
+  if (impl->options.delivery_executor) {
+    impl->drain = std::make_shared<Impl::Drain>();
+    impl->drain->impl = raw;
+    rd_kafka_queue_cb_event_enable(impl->events.get(), &Impl::on_reports_waiting, raw);
+    // Anything queued before the callback was set (an early error event).
+    if (rd_kafka_queue_length(impl->events.get()) > 0) raw->schedule();
+  } else {
+    impl->delivery_thread = std::thread([raw] { raw->run(); });
+  }
+  impl->started = true;
   return Producer(std::move(impl));
 }
 

@@ -53,6 +53,10 @@ BOOST_AUTO_TEST_CASE(bad_producer_options_fail_at_create_with_the_field_named) {
             StatusCode::kInvalidArgument, "security.protocol");
   check_bad(kafka::Producer::create({.bootstrap_servers = "127.0.0.1:1", .security = {.protocol = "sasl_ssl"}}),
             StatusCode::kInvalidArgument, "security.sasl_username");
+  // Blocking on a full queue in the loop that must deliver the reports.
+  check_bad(kafka::Producer::create({.bootstrap_servers = "127.0.0.1:1",
+                                     .delivery_executor = [](std::function<void()> task) { task(); }}),
+            StatusCode::kInvalidArgument, "block_when_full");
 }
 
 BOOST_AUTO_TEST_CASE(bad_consumer_options_fail_at_create_with_the_field_named) {

@@ -151,9 +151,10 @@ struct WebhookStats {
 /// A running HTTP ingress. Move-only.
 ///
 /// Thread-safety: every method may be called from any thread. Requests are
-/// served on `threads` I/O threads; Kafka acknowledgements arrive on the
-/// producer's delivery thread and RabbitMQ confirms on the webhook's own
-/// publisher thread (a rabbitmq-c connection belongs to one thread).
+/// served on `threads` I/O threads; Kafka acknowledgements are handled on
+/// those I/O threads too (the producer has no delivery thread) and RabbitMQ
+/// confirms on the webhook's own publisher thread (a rabbitmq-c connection
+/// belongs to one thread).
 /// Destroying a running Webhook is stop(options.shutdown_timeout).
 class PLATFORM_EXPORT Webhook {
  public:

@@ -74,6 +74,21 @@ struct ProducerOptions {
   SecurityOptions security;
   /// Called with every report whose send() had no callback of its own.
   DeliveryCallback on_delivery;
+  /// Where delivery callbacks run. Empty (the default): on the producer's
+  /// own delivery thread. Set: the producer has no delivery thread; when
+  /// reports are waiting it calls `delivery_executor(task)` from one of
+  /// librdkafka's threads (once, until that task has started), and running
+  /// `task` runs the waiting callbacks. Give it something that queues the
+  /// task on an event loop and returns at once, e.g.
+  /// `[&io](std::function<void()> t) { asio::post(io, std::move(t)); }`:
+  /// the callbacks then run on the loop's thread, with no hop through
+  /// another thread (the webhook's I/O thread answers from them directly).
+  /// A task that runs after the producer is gone does nothing. flush() and
+  /// the destructor run waiting callbacks themselves, on their own thread,
+  /// so they also finish when the loop has stopped. Requires
+  /// block_when_full = false: a send() on the loop's thread could otherwise
+  /// wait for reports that only that thread can deliver.
+  std::function<void(std::function<void()>)> delivery_executor;
   /// Log sink; default: default_log.
   LogCallback log;
   /// Raw librdkafka properties, applied last (they win over the fields
@@ -88,8 +103,8 @@ PLATFORM_EXPORT std::string describe(const ProducerOptions& options);
 ///
 /// Thread-safety: send(), flush() and outstanding() may be called from any
 /// number of threads at once. Delivery callbacks run on one thread owned by
-/// the producer ("the delivery thread"), one at a time, never while an
-/// internal lock is held. Destroying the producer waits up to close_timeout
+/// the producer ("the delivery thread"; or where delivery_executor puts
+/// them), one at a time, never while an internal lock is held. Destroying the producer waits up to close_timeout
 /// for outstanding reports, then purges; every callback has run when the
 /// destructor returns. Do not destroy it from its own delivery thread.
 class PLATFORM_EXPORT Producer {
