@@ -114,7 +114,9 @@ bool valid_traceparent(std::string_view v) {
 std::string new_traceparent() {
   thread_local std::mt19937_64 rng{std::random_device{}()};
   static constexpr char kHex[] = "0123456789abcdef";
-  std::string out = "00-";
+  std::string out;
+  out.reserve(55);  // "00-" 32 hex "-" 16 hex "-01": one allocation
+  out = "00-";
   auto put = [&](int digits) {
     for (int i = 0; i < digits; i += 16) {
       std::uint64_t r = rng() | 1;
@@ -662,7 +664,9 @@ void Session::process() {
                        .count();
   const std::string signature_header = lower(route.spec.auth.hmac_header);
   bool has_trace = false;
-  std::string content_type;
+  std::string content_type;  // RabbitMQ's content_type property
+  const bool to_rabbit = route.target.broker == Target::Broker::kRabbitMq;
+  m.headers.reserve(static_cast<std::size_t>(std::distance(req.begin(), req.end())) + 1);
   for (const auto& f : req) {
     std::string name = lower(std::string_view(f.name_string().data(), f.name_string().size()));
     if (hop_or_secret(name, signature_header)) continue;
@@ -671,7 +675,7 @@ void Session::process() {
       if (has_trace || !valid_traceparent(value)) continue;
       has_trace = true;
     }
-    if (name == "content-type") content_type = value;
+    if (to_rabbit && name == "content-type") content_type = value;
     m.headers.push_back({std::move(name), std::move(value)});
   }
   if (!has_trace) m.headers.push_back({"traceparent", new_traceparent()});
@@ -706,8 +710,12 @@ void Session::on_outcome(Outcome&& o) {
     std::string text;
     if (route_->target.broker == Target::Broker::kKafka) {
       // Topic names are [a-zA-Z0-9._-]: nothing to escape, no JSON document needed.
-      text = R"({"status":"accepted","topic":")" + o.topic + R"(","partition":)" + std::to_string(o.partition) +
-             R"(,"offset":)" + std::to_string(o.offset) + "}";
+      constexpr std::string_view kHead = R"({"status":"accepted","topic":")";
+      constexpr std::string_view kPartition = R"(","partition":)";
+      constexpr std::string_view kOffset = R"(,"offset":)";
+      text.reserve(kHead.size() + o.topic.size() + kPartition.size() + kOffset.size() + 2 * 20 + 1);
+      text.append(kHead).append(o.topic).append(kPartition).append(std::to_string(o.partition));
+      text.append(kOffset).append(std::to_string(o.offset)).append("}");
     } else {
       text = json_text(nlohmann::json{{"status", "accepted"}, {"exchange", o.exchange}, {"routingKey", o.routing_key}});
     }
