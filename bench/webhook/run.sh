@@ -5,7 +5,10 @@
 #   2. the webhook answering 202 without producing (route dryRun),
 #   3. the webhook producing each request to the embedded Kafka (acks=all)
 #      and answering 202 once the delivery report is in.
-# Prints req/s, p50/p99 latency and the ratios, plus the load average.
+# Prints req/s, p50/p99 latency and the ratios per round (odd rounds start
+# with nginx, even rounds with the Kafka route), and with several rounds the
+# medians: the machine drifts by +-15 % over minutes, so use many short
+# rounds (e.g. 5 s x 10) rather than a few long ones.
 # Usage: bench/webhook/run.sh [BUILD_DIR] [SECONDS] [ROUNDS]
 # Needs: wrk, nginx (Debian nginx-light), build target bench_webhook_server.
 set -euo pipefail
@@ -110,15 +113,39 @@ run() {  # name port -> "rps p50 p99 non2xx"
 echo "webhook bench: wrk -t2 -c64 -d${seconds}s, 1 KiB JSON POST, keep-alive; $(nproc) cores"
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 printf '%-8s %-28s %12s %9s %9s %8s\n' round target req/s p50_ms p99_ms non2xx
+median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+all_n="" all_d="" all_k="" all_r="" all_p=""
 for round in $(seq "$rounds"); do
-  read -r n_rps n_p50 n_p99 n_non <<<"$(run nginx "$nginx_port")"
-  read -r d_rps d_p50 d_p99 d_non <<<"$(run dry "$dry_port")"
-  read -r k_rps k_p50 k_p99 k_non <<<"$(run kafka "$kafka_port")"
+  # Odd rounds run nginx first, even rounds the Kafka route first: the
+  # machine's throughput drifts over minutes, and neither side should always
+  # get the same slot.
+  if (( round % 2 )); then
+    read -r n_rps n_p50 n_p99 n_non <<<"$(run nginx "$nginx_port")"
+    read -r d_rps d_p50 d_p99 d_non <<<"$(run dry "$dry_port")"
+    read -r k_rps k_p50 k_p99 k_non <<<"$(run kafka "$kafka_port")"
+  else
+    read -r k_rps k_p50 k_p99 k_non <<<"$(run kafka "$kafka_port")"
+    read -r d_rps d_p50 d_p99 d_non <<<"$(run dry "$dry_port")"
+    read -r n_rps n_p50 n_p99 n_non <<<"$(run nginx "$nginx_port")"
+  fi
   printf '%-8s %-28s %12s %9s %9s %8s\n' "$round" "nginx return 202" "$n_rps" "$n_p50" "$n_p99" "$n_non"
   printf '%-8s %-28s %12s %9s %9s %8s\n' "$round" "webhook, no produce" "$d_rps" "$d_p50" "$d_p99" "$d_non"
   printf '%-8s %-28s %12s %9s %9s %8s\n' "$round" "webhook -> Kafka acks=all" "$k_rps" "$k_p50" "$k_p99" "$k_non"
   awk -v n="$n_rps" -v d="$d_rps" -v k="$k_rps" -v p="$k_p99" 'BEGIN {
     printf "         ratios: kafka/nginx %.2f (goal >= 0.50), no-produce/nginx %.2f, kafka/no-produce %.2f; kafka p99 %.2f ms (goal < 20)\n",
       k / n, d / n, k / d, p }'
+  all_n+=" $n_rps" all_d+=" $d_rps" all_k+=" $k_rps" all_p+=" $k_p99"
+  all_r+=" $(awk -v n="$n_rps" -v k="$k_rps" 'BEGIN { printf "%.3f", k / n }')"
 done
+if (( rounds > 1 )); then
+  m_n="$(median <<<"$all_n")" m_d="$(median <<<"$all_d")" m_k="$(median <<<"$all_k")"
+  m_r="$(median <<<"$all_r")"
+  lo="$(tr ' ' '\n' <<<"$all_r" | grep -v '^$' | sort -g | head -1)"
+  hi="$(tr ' ' '\n' <<<"$all_r" | grep -v '^$' | sort -g | tail -1)"
+  p_hi="$(tr ' ' '\n' <<<"$all_p" | grep -v '^$' | sort -g | tail -1)"
+  echo "summary over $rounds rounds: median req/s nginx $m_n, no produce $m_d, Kafka $m_k"
+  awk -v r="$m_r" -v lo="$lo" -v hi="$hi" -v p="$p_hi" 'BEGIN {
+    printf "         kafka/nginx median of rounds %.2f (goal >= 0.50; rounds %.2f-%.2f), worst kafka p99 %.2f ms (goal < 20)\n",
+      r, lo, hi, p }'
+fi
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
