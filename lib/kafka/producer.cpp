@@ -253,8 +253,12 @@ struct Producer::Impl {
       });
     } catch (const std::exception& e) {
       drain->scheduled.store(false);
-      ctx.emit(LogLevel::kError, std::string("delivery_executor threw (reports wait for the next event, flush() "
-                                             "or the destructor): ") + e.what());
+      ctx.emit(LogLevel::kError, std::string("delivery_executor threw: the waiting reports are delivered by the "
+                                             "next flush() or the destructor: ") + e.what());
+    } catch (...) {
+      drain->scheduled.store(false);
+      ctx.emit(LogLevel::kError, "delivery_executor threw: the waiting reports are delivered by the next flush() or the "
+                                 "destructor");
     }
   }
 

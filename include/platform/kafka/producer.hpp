@@ -85,7 +85,9 @@ struct ProducerOptions {
   /// another thread (the webhook's I/O thread answers from them directly).
   /// A task that runs after the producer is gone does nothing. flush() and
   /// the destructor run waiting callbacks themselves, on their own thread,
-  /// so they also finish when the loop has stopped. Requires
+  /// so they also finish when the loop has stopped. If the executor throws,
+  /// that is logged and the waiting reports are delivered by the next flush()
+  /// or the destructor. Requires
   /// block_when_full = false: a send() on the loop's thread could otherwise
   /// wait for reports that only that thread can deliver.
   std::function<void(std::function<void()>)> delivery_executor;
