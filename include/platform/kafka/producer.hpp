@@ -105,10 +105,12 @@ PLATFORM_EXPORT std::string describe(const ProducerOptions& options);
 ///
 /// Thread-safety: send(), flush() and outstanding() may be called from any
 /// number of threads at once. Delivery callbacks run on one thread owned by
-/// the producer ("the delivery thread"; or where delivery_executor puts
-/// them), one at a time, never while an internal lock is held. Destroying the producer waits up to close_timeout
-/// for outstanding reports, then purges; every callback has run when the
-/// destructor returns. Do not destroy it from its own delivery thread.
+/// the producer ("the delivery thread"), or where delivery_executor puts
+/// them, one at a time, holding no lock that send() takes. Destroying the
+/// producer waits up to close_timeout for outstanding reports, then purges;
+/// every callback has run when the destructor returns. Do not destroy it
+/// from one of its own callbacks (its delivery thread, or a task its
+/// delivery_executor runs).
 class PLATFORM_EXPORT Producer {
  public:
   /// Creates a producer and its delivery thread. Errors: kInvalidArgument for
