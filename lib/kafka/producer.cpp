@@ -54,8 +54,6 @@ struct Producer::Impl {
   std::size_t retired_messages = 0;
   std::atomic<bool> has_retired{false};
   std::atomic<int> flushing{0};
-  bool started = false;  // create() finished: shutdown() has a handle to flush
-  bool closed = false;
 
   // delivery_executor mode. The task handed to the executor holds this
   // state, not the Impl, so a task that runs after the producer is gone
@@ -174,8 +172,7 @@ struct Producer::Impl {
                  std::uintptr_t opaque);
 
   void shutdown() noexcept {
-    if (!started || closed) return;
-    closed = true;
+    if (!rk) return;  // create() failed before there was anything to flush
     if (flush_all(static_cast<int>(options.close_timeout.count())) != RD_KAFKA_RESP_ERR_NO_ERROR) {
       ctx.emit(LogLevel::kWarning, "producer closing: " + std::to_string(outstanding.load()) +
                                        " message(s) not delivered within close_timeout; purging them (their "
@@ -396,7 +393,6 @@ Result<Producer> Producer::create(ProducerOptions options) {
   } else {
     impl->delivery_thread = std::thread([raw] { raw->run(); });
   }
-  impl->started = true;
   return Producer(std::move(impl));
 }
 
