@@ -1044,7 +1044,8 @@ Status Webhook::stop(std::chrono::milliseconds deadline) {
   if (s.rabbit) s.rabbit->close(std::chrono::milliseconds(100));
   // Destroy the sinks here, on the caller's thread: their last callbacks hold
   // connections, which hold the server; dropping the last of those on the
-  // producer's own delivery thread would destroy the producer from inside it.
+  // producer's own delivery task (on an I/O thread) would destroy the producer
+  // from inside one of its callbacks.
   s.kafka.reset();
   s.rabbit.reset();
   // Close every connection and let the I/O threads run out of work, so no
