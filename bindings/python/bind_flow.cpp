@@ -334,13 +334,15 @@ void bind_flow(py::module_& m) {
                       const amqp::ConnectionOptions& rabbitmq, const std::string& exchange,
                       const std::string& routing_key, const std::string& queue, bool declare,
                       std::uint32_t confirm_window, const ErrorPolicy& errors, const std::string& bootstrap_servers,
-                      const std::string& name, const kafka::SecurityOptions& security, bool kafka_metadata) {
+                      const std::string& name, const kafka::SecurityOptions& security, bool kafka_metadata,
+                      std::uint32_t connections) {
             auto self = std::make_unique<PyKafkaToRabbit>();
             KafkaToRabbitOptions options{.name = name, .bootstrap_servers = bootstrap_servers, .security = security,
                                          .group_id = group_id, .topics = topics, .rabbitmq = rabbitmq,
                                          .exchange = exchange, .routing_key = routing_key, .queue = queue,
                                          .declare = declare, .confirm_window = confirm_window,
-                                         .kafka_metadata = kafka_metadata, .errors = errors};
+                                         .connections = connections, .kafka_metadata = kafka_metadata,
+                                         .errors = errors};
             py::gil_scoped_release nogil;
             self->client.emplace(KafkaToRabbitBridge::create(std::move(options)).value());
             return self;
@@ -349,10 +351,11 @@ void bind_flow(py::module_& m) {
           py::arg("exchange") = "", py::arg("routing_key") = "", py::arg("queue") = "", py::arg("declare") = true,
           py::arg("confirm_window") = 1000, py::arg("errors") = ErrorPolicy{}, py::arg("bootstrap_servers") = "",
           py::arg("name") = "kafka-to-rabbitmq", py::arg("security") = kafka::SecurityOptions{},
-          py::arg("kafka_metadata") = true,
+          py::arg("kafka_metadata") = true, py::arg("connections") = 2,
           "Connects both sides and declares `queue` (quorum; bound to a named exchange with routing_key or '#'). "
           "routing_key '' = per message: the amqp.routing-key header, else the Kafka key. kafka_metadata=False "
-          "leaves out the kafka.key / kafka.timestamp headers (the record's own headers still cross).");
+          "leaves out the kafka.key / kafka.timestamp headers (the record's own headers still cross). "
+          "connections: RabbitMQ connections to publish on (1-16), a Kafka partition always on the same one.");
   bind_runnable(k2r);
 
   using PyRabbitToKafka = PyFlow<RabbitToKafkaBridge>;

@@ -47,7 +47,7 @@ struct KafkaToRabbitBridge::Impl {
   std::unique_ptr<internal::DeadLetterSink> dead_letter;
   std::optional<amqp::Topology> topology;
   std::optional<kafka::Consumer> consumer;
-  std::optional<amqp::Publisher> publisher;
+  std::vector<amqp::Publisher> publishers;
   std::unordered_map<std::uint64_t, Entry> pending;
   std::deque<Retry> retries;
   std::uint64_t next_id = 0;
@@ -77,7 +77,9 @@ struct KafkaToRabbitBridge::Impl {
     const std::string& rk = a.routing_key;
     Message body;
     body.payload = std::move(a.body);
-    auto ticket = publisher->publish(options.exchange, rk, body, a.properties,
+    // One connection per partition: its records stay in offset order.
+    amqp::Publisher& publisher = publishers[static_cast<std::size_t>(e.record.partition) % publishers.size()];
+    auto ticket = publisher.publish(options.exchange, rk, body, a.properties,
                                      [this, id](const amqp::Confirmation& c) { settled(id, c); });
     if (!ticket.ok()) {
       // Not taken (no connection, or the window stayed full): try again soon;
@@ -127,6 +129,12 @@ struct KafkaToRabbitBridge::Impl {
     pending.erase(it);
   }
 
+  std::size_t unconfirmed() const {
+    std::size_t n = 0;
+    for (const amqp::Publisher& p : publishers) n += p.unconfirmed();
+    return n;
+  }
+
   void run_due_retries(bool all) {
     const auto now = Clock::now();
     std::size_t n = retries.size();
@@ -146,26 +154,32 @@ struct KafkaToRabbitBridge::Impl {
     Status error;
     std::vector<kafka::Record> batch;
     while (!clock.should_stop() && fatal.ok()) {
-      const bool busy = publisher->unconfirmed() > 0 || !retries.empty();
+      const bool busy = !retries.empty() || unconfirmed() > 0;
       if (Status polled = consumer->poll(batch, busy ? 1ms : 100ms, options.confirm_window); !polled.ok()) {
         error = polled;
         break;
       }
-      if (!batch.empty()) publisher->begin_batch();  // poll() below ends it
+      if (!batch.empty()) {
+        for (amqp::Publisher& p : publishers) p.begin_batch();  // poll() below ends it
+      }
       for (kafka::Record& r : batch) {
         counters.in.fetch_add(1, std::memory_order_relaxed);
         const std::uint64_t id = next_id++;
         pending.emplace(id, Entry{std::move(r), 0, Clock::now(), {}});
         publish(id);
       }
-      (void)publisher->poll();
+      for (amqp::Publisher& p : publishers) (void)p.poll();
       run_due_retries(false);
       counters.sample_lag(*consumer);
     }
     // Drain: settle everything in flight (retries included) before committing.
     const auto deadline = Clock::now() + 60s + options.errors.max_backoff * options.errors.max_attempts;
     while (fatal.ok() && !pending.empty() && Clock::now() < deadline) {
-      (void)publisher->wait_for_confirms(200ms);
+      // Waits on each connection with something unconfirmed in turn: what
+      // another one received meanwhile waits in its socket, not lost.
+      for (amqp::Publisher& p : publishers) {
+        if (p.unconfirmed() > 0) (void)p.wait_for_confirms(100ms);
+      }
       run_due_retries(stop.load());
       if (!retries.empty()) std::this_thread::sleep_for(5ms);
     }
@@ -203,6 +217,13 @@ Result<KafkaToRabbitBridge> KafkaToRabbitBridge::create(KafkaToRabbitOptions opt
   if (options.group_id.empty()) return invalid_argument(what + "group_id is required");
   if (options.topics.empty()) return invalid_argument(what + "topics is required");
   if (options.errors.max_attempts < 1) return invalid_argument(what + "errors.max_attempts must be at least 1");
+  if (options.connections < 1 || options.connections > 16) {
+    return invalid_argument(what + "connections must be 1 to 16, not " + std::to_string(options.connections));
+  }
+  if (options.confirm_window < options.connections) {
+    return invalid_argument(what + "confirm_window (" + std::to_string(options.confirm_window) +
+                            ") must be at least connections (" + std::to_string(options.connections) + ")");
+  }
   if (options.exchange.empty() && options.routing_key.empty() && !options.queue.empty()) {
     options.routing_key = options.queue;
   }
@@ -220,10 +241,12 @@ Result<KafkaToRabbitBridge> KafkaToRabbitBridge::create(KafkaToRabbitOptions opt
   }
   amqp::PublisherOptions popts;
   popts.connection = internal::named(o.rabbitmq, o.name);
-  popts.confirm_window = o.confirm_window;
-  auto publisher = amqp::Publisher::open(std::move(popts));
-  if (!publisher.ok()) return publisher.status();
-  impl->publisher.emplace(std::move(*publisher));
+  popts.confirm_window = o.confirm_window / o.connections;  // the sum stays within confirm_window
+  for (std::uint32_t i = 0; i < o.connections; ++i) {
+    auto publisher = amqp::Publisher::open(popts);
+    if (!publisher.ok()) return publisher.status();
+    impl->publishers.push_back(std::move(*publisher));
+  }
   auto consumer =
       internal::flow_consumer(o.name, o.bootstrap_servers, o.security, o.group_id, o.topics, o.consumer_properties);
   if (!consumer.ok()) return consumer.status();

@@ -11,6 +11,7 @@
 #include <chrono>
 #include <cstdio>
 #include <memory>
+#include <optional>
 #include <random>
 #include <string>
 #include <thread>
@@ -52,17 +53,16 @@ inline amqp::ConnectionOptions local(const std::string& connection_name) {
   return o;
 }
 
-/// Closes every broker connection whose connection_name is `name`
-/// (rabbitmqctl close_connection). Returns how many were closed, or -1 when
-/// rabbitmqctl fails (its output is printed). No Boost.Test assertion: tests
-/// call it from their own threads, and Boost.Test is not thread-safe.
-inline int kill_connections(const std::string& name) {
+/// The pids of the broker's connections whose connection_name is `name`
+/// (rabbitmqctl list_connections), or nullopt when rabbitmqctl fails (its
+/// output is printed).
+inline std::optional<std::vector<std::string>> connection_pids(const std::string& name) {
   auto [rc, out] = run("rabbitmqctl -q list_connections pid client_properties");
   if (rc != 0) {
     std::fprintf(stderr, "rabbitmqctl list_connections failed: %s\n", out.c_str());
-    return -1;
+    return std::nullopt;
   }
-  int killed = 0;
+  std::vector<std::string> pids;
   std::size_t pos = 0;
   while (pos < out.size()) {
     std::size_t end = out.find('\n', pos);
@@ -73,7 +73,20 @@ inline int kill_connections(const std::string& name) {
     std::size_t lt = line.find('<');
     std::size_t gt = line.find('>', lt);
     if (lt == std::string::npos || gt == std::string::npos) continue;
-    std::string pid = line.substr(lt, gt - lt + 1);
+    pids.push_back(line.substr(lt, gt - lt + 1));
+  }
+  return pids;
+}
+
+/// Closes every broker connection whose connection_name is `name`
+/// (rabbitmqctl close_connection). Returns how many were closed, or -1 when
+/// rabbitmqctl fails (its output is printed). No Boost.Test assertion: tests
+/// call it from their own threads, and Boost.Test is not thread-safe.
+inline int kill_connections(const std::string& name) {
+  auto pids = connection_pids(name);
+  if (!pids) return -1;
+  int killed = 0;
+  for (const std::string& pid : *pids) {
     auto [crc, cout] = run("rabbitmqctl -q close_connection '" + pid + "' 'platform test kill'");
     if (crc != 0) {
       std::fprintf(stderr, "rabbitmqctl close_connection failed: %s\n", cout.c_str());

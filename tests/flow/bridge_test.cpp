@@ -3,7 +3,8 @@
 // RabbitMQ queue: by default the record's key and timestamp travel as
 // `kafka.key` / `kafka.timestamp` and the message maps back to the same
 // record; with kafka_metadata = false (flow file kafkaMetadata=false) only the
-// record's own headers cross.
+// record's own headers cross. And that it publishes on two connections by
+// default, a partition on one of them, so per-key order holds.
 #define BOOST_TEST_MODULE flow_bridge
 #include <boost/test/unit_test.hpp>
 
@@ -130,4 +131,77 @@ BOOST_AUTO_TEST_CASE(without_kafka_metadata_only_the_records_own_headers_cross) 
     BOOST_TEST(!back.timestamp_ms.has_value());
     BOOST_TEST(back.header("traceparent").value_or("") == *sent[i].header("traceparent"));
   }
+}
+
+BOOST_AUTO_TEST_CASE(publishes_on_two_connections_and_keeps_per_key_order) {
+  constexpr int kMessages = 4000;
+  kafka::EmbeddedClusterOptions co;
+  co.topics = {{"in", 6, 1, {}}};
+  auto cluster = kafka_test::start_cluster(co);
+  const std::string bootstrap = cluster.bootstrap_servers();
+  fill_topic(bootstrap, "in", kMessages);
+  amqp_test::Scratch scratch;
+  const std::string queue = scratch.queue();
+  const std::string conn_name = amqp_test::unique_name("k2r-conns");
+
+  flow::KafkaToRabbitOptions o;
+  o.name = "k2r";
+  o.bootstrap_servers = bootstrap;
+  o.group_id = conn_name;
+  o.topics = {"in"};
+  o.rabbitmq = amqp_test::local(conn_name);
+  o.queue = queue;
+  BOOST_TEST(o.connections == 2u);
+  auto bridge = flow::KafkaToRabbitBridge::create(std::move(o)).value();
+  // The broker lists a connection once it has opened (asynchronously).
+  std::size_t listed = 0;
+  BOOST_TEST(wait_for(
+      [&] {
+        auto pids = amqp_test::connection_pids(conn_name + "/k2r");
+        listed = pids ? pids->size() : 0;
+        return listed == 2;
+      },
+      10s), "connections named " << conn_name << "/k2r: " << listed);
+  BOOST_REQUIRE(bridge.run({.duration = 60s, .max_messages = kMessages}).ok());
+  BOOST_TEST(bridge.metrics().out == static_cast<std::uint64_t>(kMessages));
+
+  amqp::ConsumerOptions ro;
+  ro.connection = amqp_test::local(amqp_test::unique_name("k2r-conns-reader"));
+  ro.queue = queue;
+  auto consumer = amqp::Consumer::open(std::move(ro)).value();
+  Checker c;
+  for (int i = 0; i < kMessages; ++i) {
+    auto d = consumer.consume(5s);
+    BOOST_REQUIRE_MESSAGE(d.ok(), d.status().to_string());
+    BOOST_REQUIRE_MESSAGE(d->has_value(), "only " << i << " of " << kMessages << " messages arrived in the queue");
+    Message back = flow::amqp_to_kafka({(*d)->routing_key, (*d)->properties, (*d)->message.payload});
+    c.add(back.key, back.payload);
+    BOOST_REQUIRE(consumer.ack((*d)->delivery_tag).ok());
+  }
+  c.verify(kMessages, "kafka->rabbitmq on two connections");
+  BOOST_TEST(c.duplicates() == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(connections_out_of_range_are_refused_before_connecting) {
+  for (std::uint32_t n : {0u, 17u}) {
+    flow::KafkaToRabbitOptions o;
+    o.group_id = "g";
+    o.topics = {"in"};
+    o.queue = "q";
+    o.connections = n;
+    auto b = flow::KafkaToRabbitBridge::create(std::move(o));
+    BOOST_REQUIRE(!b.ok());
+    BOOST_TEST((b.status().code() == platform::StatusCode::kInvalidArgument));
+    BOOST_TEST(b.status().message().find("connections must be 1 to 16, not " + std::to_string(n)) !=
+               std::string::npos, b.status().message());
+  }
+  flow::KafkaToRabbitOptions o;
+  o.group_id = "g";
+  o.topics = {"in"};
+  o.confirm_window = 3;
+  o.connections = 4;
+  auto b = flow::KafkaToRabbitBridge::create(std::move(o));
+  BOOST_REQUIRE(!b.ok());
+  BOOST_TEST(b.status().message().find("confirm_window (3) must be at least connections (4)") != std::string::npos,
+             b.status().message());
 }

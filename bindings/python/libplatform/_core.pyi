@@ -565,7 +565,7 @@ class KafkaToRabbitBridge(_Runnable):
     def __init__(self, group_id: str, topics: Sequence[str], *, rabbitmq: AmqpConnection = ..., exchange: str = ...,
                  routing_key: str = ..., queue: str = ..., declare: bool = ..., confirm_window: int = ...,
                  errors: FlowErrorPolicy = ..., bootstrap_servers: str = ..., name: str = ...,
-                 security: KafkaSecurity = ..., kafka_metadata: bool = ...) -> None: ...
+                 security: KafkaSecurity = ..., kafka_metadata: bool = ..., connections: int = ...) -> None: ...
 
 class RabbitToKafkaBridge(_Runnable):
     def __init__(self, queue: str, topic: str, *, rabbitmq: AmqpConnection = ..., declare: bool = ...,
