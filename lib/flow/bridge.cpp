@@ -220,10 +220,6 @@ Result<KafkaToRabbitBridge> KafkaToRabbitBridge::create(KafkaToRabbitOptions opt
   if (options.connections < 1 || options.connections > 16) {
     return invalid_argument(what + "connections must be 1 to 16, not " + std::to_string(options.connections));
   }
-  if (options.confirm_window < options.connections) {
-    return invalid_argument(what + "confirm_window (" + std::to_string(options.confirm_window) +
-                            ") must be at least connections (" + std::to_string(options.connections) + ")");
-  }
   if (options.exchange.empty() && options.routing_key.empty() && !options.queue.empty()) {
     options.routing_key = options.queue;
   }
@@ -241,7 +237,7 @@ Result<KafkaToRabbitBridge> KafkaToRabbitBridge::create(KafkaToRabbitOptions opt
   }
   amqp::PublisherOptions popts;
   popts.connection = internal::named(o.rabbitmq, o.name);
-  popts.confirm_window = o.confirm_window / o.connections;  // the sum stays within confirm_window
+  popts.confirm_window = o.confirm_window;
   for (std::uint32_t i = 0; i < o.connections; ++i) {
     auto publisher = amqp::Publisher::open(popts);
     if (!publisher.ok()) return publisher.status();

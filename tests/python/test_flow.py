@@ -219,7 +219,8 @@ def test_a_bridge_to_rabbitmq_with_and_without_the_kafka_metadata_headers(libpla
     try:
         with libplatform.KafkaToRabbitBridge(f"g-{uuid.uuid4().hex[:8]}", [source], queue=queue,
                                              bootstrap_servers=kafka.bootstrap_servers,
-                                             kafka_metadata=kafka_metadata) as bridge:
+                                             kafka_metadata=kafka_metadata,
+                                             connections=1 if kafka_metadata else 3) as bridge:
             bridge.run(duration=60, max_messages=3)
             assert bridge.metrics.messages_out == 3
         with libplatform.AmqpConsumer(queue=queue, prefetch=10) as consumer:
@@ -232,6 +233,8 @@ def test_a_bridge_to_rabbitmq_with_and_without_the_kafka_metadata_headers(libpla
                 assert {"kafka.key", "kafka.timestamp"} <= names
             else:
                 assert not any(n.startswith("kafka.") for n in names), names
+        with pytest.raises(libplatform.InvalidArgument, match="connections must be 1 to 16, not 0"):
+            libplatform.KafkaToRabbitBridge("g", [source], queue=queue, connections=0)
     finally:
         with libplatform.AmqpTopology() as topology:
             topology.delete_queue(queue)

@@ -23,7 +23,7 @@
 /// dead-lettered. The bridge publishes on `connections` connections (two by
 /// default), a Kafka partition always on the same one. On a lost connection
 /// its publisher republishes its unconfirmed window in order (duplicates <=
-/// confirm_window per outage, over all connections).
+/// confirm_window per connection per outage).
 ///
 /// RabbitMQ -> Kafka: each delivery is produced with acks=all and idempotence;
 /// it is acked (basic.ack, `multiple` up to the contiguous watermark, always
@@ -72,16 +72,15 @@ struct KafkaToRabbitOptions {
   /// with `routing_key` (or "#"); "" = none.
   std::string queue;
   bool declare = true;
-  /// Unconfirmed messages at most, over all connections (each connection's
-  /// window is confirm_window / connections, rounded down); also bounds the
-  /// duplicates after an outage.
+  /// Unconfirmed messages at most per connection (connections x
+  /// confirm_window in all); also bounds the duplicates after an outage.
   std::uint32_t confirm_window = 1000;
   /// RabbitMQ connections (1-16) the bridge publishes on, each with its own
   /// confirm channel, all from run()'s thread. A Kafka partition always goes
   /// to the same connection (partition % connections), so per-key order holds.
   /// The broker handles each connection's publishes in processes of its own:
-  /// with 2 the bridge moved ~8 % more messages per second to a quorum queue
-  /// here than with 1 (docs/flows.md, Performance); more gave nothing more.
+  /// with 2 the bridge moved ~6-10 % more messages per second to a quorum
+  /// queue here than with 1 (docs/flows.md, Performance); 4 gave no more.
   /// All of them carry the connection name `<rabbitmq.connection_name>/<name>`.
   std::uint32_t connections = 2;
   /// Carry the record's metadata as AMQP headers: `kafka.key` (when the
