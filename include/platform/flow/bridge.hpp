@@ -90,7 +90,7 @@ struct KafkaToRabbitOptions {
   /// rabbitmq: endpoint) leaves them out: the record's own headers still
   /// cross, and the way back takes the key from the routing key (or message
   /// id) and gets a new timestamp. RabbitMQ 3.10 spends more per message on a
-  /// header table: without them the bridge moved ~10-20 % more messages per
+  /// header table: without them the bridge moved ~5-15 % more messages per
   /// second to a quorum queue here (docs/flows.md, Performance).
   bool kafka_metadata = true;
   ErrorPolicy errors;
