@@ -20,29 +20,6 @@ using namespace flow_test;
 namespace {
 const int kMessages = platform_test::scaled(100000);
 constexpr int kPartitions = 12;
-
-// Reads the queue until it stays empty; acks everything.
-Checker read_queue(const amqp::ConnectionOptions& conn, const std::string& queue) {
-  amqp::ConsumerOptions o;
-  o.connection = conn;
-  o.queue = queue;
-  auto consumer = amqp::Consumer::open(std::move(o)).value();
-  Checker c;
-  int empty_polls = 0;
-  while (empty_polls < 20) {
-    auto d = consumer.consume(100ms);
-    BOOST_REQUIRE_MESSAGE(d.ok(), d.status().to_string());
-    if (!d->has_value()) {
-      ++empty_polls;
-      continue;
-    }
-    empty_polls = 0;
-    auto back = flow::amqp_to_kafka({(*d)->routing_key, (*d)->properties, (*d)->message.payload});
-    c.add(back.key, back.payload);
-    BOOST_REQUIRE(consumer.ack((*d)->delivery_tag).ok());
-  }
-  return c;
-}
 }  // namespace
 
 BOOST_AUTO_TEST_CASE(kafka_to_rabbitmq_loses_nothing_under_faults) {

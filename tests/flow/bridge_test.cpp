@@ -165,19 +165,7 @@ BOOST_AUTO_TEST_CASE(publishes_on_two_connections_and_keeps_per_key_order) {
   BOOST_REQUIRE(bridge.run({.duration = 60s, .max_messages = kMessages}).ok());
   BOOST_TEST(bridge.metrics().out == static_cast<std::uint64_t>(kMessages));
 
-  amqp::ConsumerOptions ro;
-  ro.connection = amqp_test::local(amqp_test::unique_name("k2r-conns-reader"));
-  ro.queue = queue;
-  auto consumer = amqp::Consumer::open(std::move(ro)).value();
-  Checker c;
-  for (int i = 0; i < kMessages; ++i) {
-    auto d = consumer.consume(5s);
-    BOOST_REQUIRE_MESSAGE(d.ok(), d.status().to_string());
-    BOOST_REQUIRE_MESSAGE(d->has_value(), "only " << i << " of " << kMessages << " messages arrived in the queue");
-    Message back = flow::amqp_to_kafka({(*d)->routing_key, (*d)->properties, (*d)->message.payload});
-    c.add(back.key, back.payload);
-    BOOST_REQUIRE(consumer.ack((*d)->delivery_tag).ok());
-  }
+  Checker c = read_queue(amqp_test::local(amqp_test::unique_name("k2r-conns-reader")), queue);
   c.verify(kMessages, "kafka->rabbitmq on two connections");
   BOOST_TEST(c.duplicates() == 0u);
 }

@@ -15,7 +15,9 @@
 #include <vector>
 
 #include "kafka/kafka_test_util.hpp"
+#include "platform/amqp/consumer.hpp"
 #include "platform/flow/common.hpp"
+#include "platform/flow/header_mapping.hpp"
 
 namespace flow_test {
 
@@ -102,6 +104,30 @@ inline Checker read_topic(const std::string& bootstrap, const std::string& topic
     }
   }
   (void)consumer.close();
+  return c;
+}
+
+/// Reads `queue` until it stays empty for 2 s, mapping each message back to
+/// the Kafka record it came from; acks everything.
+inline Checker read_queue(const platform::amqp::ConnectionOptions& conn, const std::string& queue) {
+  platform::amqp::ConsumerOptions o;
+  o.connection = conn;
+  o.queue = queue;
+  auto consumer = platform::amqp::Consumer::open(std::move(o)).value();
+  Checker c;
+  int empty_polls = 0;
+  while (empty_polls < 20) {
+    auto d = consumer.consume(100ms);
+    BOOST_REQUIRE_MESSAGE(d.ok(), d.status().to_string());
+    if (!d->has_value()) {
+      ++empty_polls;
+      continue;
+    }
+    empty_polls = 0;
+    auto back = platform::flow::amqp_to_kafka({(*d)->routing_key, (*d)->properties, (*d)->message.payload});
+    c.add(back.key, back.payload);
+    BOOST_REQUIRE(consumer.ack((*d)->delivery_tag).ok());
+  }
   return c;
 }
 
