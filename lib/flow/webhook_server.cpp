@@ -84,6 +84,7 @@ struct Route {
   Target target;
   RouteSecrets secrets;
   std::vector<std::string> content_types;  // lower case
+  std::string hmac_header;                 // lower case (never copied into messages)
   bool parse_json = false;                 // validate, or a json: key
 };
 
@@ -182,7 +183,7 @@ class Session : public std::enable_shared_from_this<Session> {
   void reject(unsigned status, std::string message, std::vector<std::pair<std::string, std::string>> headers = {});
   void on_written(bool close, beast::error_code ec);
   void linger_close();
-  void serve_own_path(const std::string& path);
+  void serve_own_path(std::string_view path);
   int match_route(std::string_view path, http::verb method, std::string& allow);
 
   tcp::socket socket_;
@@ -484,7 +485,7 @@ void Session::on_header(beast::error_code ec) {
   server_->in_flight.fetch_add(1);
   const auto& req = parser_->get();
   std::string_view target(req.target().data(), req.target().size());
-  std::string path(target.substr(0, target.find('?')));
+  const std::string_view path = target.substr(0, target.find('?'));  // in the parser, no copy
   if (reserved_path(path)) {
     metrics_ = &server_->own_metrics(path == "/healthz" ? 0 : path == "/readyz" ? 1 : 2);
     if (ec) return error(413, "body too large", {}, true);
@@ -496,8 +497,8 @@ void Session::on_header(beast::error_code ec) {
   if (index < 0) {
     metrics_ = &server_->unmatched_metrics();
     if (ec) return error(413, "body too large", {}, true);
-    if (index == -1) return reject(404, "no route for " + path);
-    return reject(405, "method " + std::string(req.method_string()) + " is not allowed on " + path,
+    if (index == -1) return reject(404, "no route for " + std::string(path));
+    return reject(405, "method " + std::string(req.method_string()) + " is not allowed on " + std::string(path),
                   {{"Allow", allow}});
   }
   route_ = &server_->routes[static_cast<std::size_t>(index)];
@@ -662,14 +663,13 @@ void Session::process() {
   m.timestamp_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                        std::chrono::system_clock::now().time_since_epoch())
                        .count();
-  const std::string signature_header = lower(route.spec.auth.hmac_header);
   bool has_trace = false;
   std::string content_type;  // RabbitMQ's content_type property
   const bool to_rabbit = route.target.broker == Target::Broker::kRabbitMq;
   m.headers.reserve(static_cast<std::size_t>(std::distance(req.begin(), req.end())) + 1);
   for (const auto& f : req) {
     std::string name = lower(std::string_view(f.name_string().data(), f.name_string().size()));
-    if (hop_or_secret(name, signature_header)) continue;
+    if (hop_or_secret(name, route.hmac_header)) continue;
     std::string value(f.value());
     if (name == "traceparent") {
       if (has_trace || !valid_traceparent(value)) continue;
@@ -732,7 +732,7 @@ void Session::on_outcome(Outcome&& o) {
   return error(502, std::string(broker) + " refused the message: " + o.status.message());
 }
 
-void Session::serve_own_path(const std::string& path) {
+void Session::serve_own_path(std::string_view path) {
   if (path == "/healthz") return respond(200, R"({"status":"ok"})");
   if (path == "/readyz") {
     if (server_->ready()) return respond(200, R"({"status":"ready"})");
@@ -902,6 +902,7 @@ Result<Webhook> Webhook::start(WebhookOptions options) {
     r.secrets = std::move(*secrets);
     for (const auto& t : spec.content_types) r.content_types.push_back(media_type(t));
     r.parse_json = spec.validate_json || r.target.key.kind == KeySource::Kind::kJson;
+    r.hmac_header = lower(spec.auth.hmac_header);
     if (!spec.dry_run) {
       wants_kafka = wants_kafka || r.target.broker == Target::Broker::kKafka;
       if (r.target.broker == Target::Broker::kKafka) kafka_topics.push_back(r.target.name);
