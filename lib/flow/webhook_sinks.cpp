@@ -132,13 +132,17 @@ Result<std::unique_ptr<KafkaSink>> KafkaSink::create(Options options) {
   // Batching by Nagle's rule: one produce request in flight per broker, and
   // what arrives meanwhile goes out together when it is answered (5 in
   // flight: a request per message, whose wakeups cost more CPU than the HTTP
-  // side). The linger is 50 us, not 0: with linger 0 librdkafka 2.0.2's broker
-  // thread polls without sleeping while its request is in flight and messages
-  // wait (perf: a third of a core); 50 us lets it sleep. poll() counts in
-  // milliseconds, so a lone request waits ~1 ms for company (0.1 ms with
-  // linger 0); under load: 55-65k instead of 42-56k req/s, one key 58-67k
-  // instead of 48-51k (bench/webhook). spec.kafka.properties overrides both.
-  po.linger_ms = 0.05;
+  // side). The linger is 200 us, not 0: with linger 0 librdkafka 2.0.2's
+  // broker thread polls without sleeping while its request is in flight and
+  // messages wait (perf: a third of a core). 200 rather than 50 us: under
+  // load the batches grow and the broker and embedded-cluster threads spend
+  // ~2 us less CPU per request (7.4-8.4 vs 9.1-10.4 us, /proc per-thread
+  // times), 41k -> 45k req/s on the mean of five alternating pairs
+  // (bench/webhook's load; 100, 300, 500 us were no better than 50).
+  // poll() counts in milliseconds, so a lone request waits ~1 ms for
+  // company either way (p50 1.2 ms at one connection with 50 or 200 us).
+  // spec.kafka.properties overrides both.
+  po.linger_ms = 0.2;
   po.extra = options.extra;
   po.extra.emplace("max.in.flight.requests.per.connection", "1");
   po.delivery_timeout = options.ack_timeout;
