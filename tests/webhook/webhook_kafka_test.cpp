@@ -344,6 +344,10 @@ BOOST_AUTO_TEST_CASE(signatures_and_tokens_guard_routes) {
   }
   auto records = read_topic(bootstrap(), topic, 2);
   BOOST_TEST(records.size() == 2u);  // the good signature and the good token only
+  for (const auto& r : records) {
+    BOOST_TEST(header_of(r, "x-hub-signature-256").empty());  // the route's signature header is not copied
+    BOOST_TEST(header_of(r, "authorization").empty());
+  }
 }
 
 BOOST_AUTO_TEST_CASE(an_idempotency_key_is_accepted_once_within_the_window) {
