@@ -542,6 +542,17 @@ void Session::on_header(beast::error_code ec) {
 }
 
 void Session::read_body() {
+  // A small body usually arrives with its headers, so it is in the buffer
+  // already: parse it here instead of starting an asynchronous read that
+  // would complete at once through the scheduler (a composed operation, its
+  // allocation and a second trip through the event loop per request).
+  if (auto remaining = parser_->content_length_remaining(); remaining && buffer_.size() >= *remaining) {
+    beast::error_code ec;
+    const std::size_t used = parser_->put(buffer_.data(), ec);
+    buffer_.consume(used);
+    if (ec == http::error::need_more) ec = {};
+    if (ec || parser_->is_done()) return on_body(ec);
+  }
   reading_body_ = true;
   arm(server_->options.body_timeout);
   http::async_read(socket_, buffer_, *parser_,

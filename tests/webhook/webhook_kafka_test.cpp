@@ -89,6 +89,41 @@ BOOST_AUTO_TEST_CASE(accepted_means_in_the_topic_with_key_headers_and_trace) {
   BOOST_TEST(trace.starts_with("00-"));
 }
 
+BOOST_AUTO_TEST_CASE(pipelined_requests_in_one_write_are_answered_in_order) {
+  // Three requests in one write, the last one's body split from its headers:
+  // each body must be cut at its Content-Length, whether it is already in the
+  // read buffer with its headers or still on its way.
+  const std::string topic = unique("pipelined");
+  auto hook = start(kafka_options(bootstrap(), topic));
+  Client c(hook.port());
+  auto request = [](int id) {
+    const std::string body = order(id);
+    return "POST /webhooks/orders HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: " +
+           std::to_string(body.size()) + "\r\n\r\n" + body;
+  };
+  const std::string third = request(3);
+  const std::size_t cut = third.find("\r\n\r\n") + 4 + 5;  // headers and 5 bytes of the body
+  BOOST_REQUIRE(c.write_raw(request(1) + request(2) + third.substr(0, cut)));
+  std::this_thread::sleep_for(100ms);
+  BOOST_REQUIRE(c.write_raw(third.substr(cut)));
+  std::set<long long> offsets;
+  for (int i = 1; i <= 3; ++i) {
+    auto r = c.read();
+    BOOST_TEST_REQUIRE(r.status == 202, "request " << i << ": " << r.body);
+    auto body = Json::parse(r.body);
+    offsets.insert(body["offset"].get<long long>() * 100 + body["partition"].get<int>());
+  }
+  BOOST_TEST(offsets.size() == 3u);  // three different records
+  auto records = read_topic(bootstrap(), topic, 3);
+  BOOST_REQUIRE_EQUAL(records.size(), 3u);
+  std::set<std::string> payloads;
+  for (const auto& rec : records) {
+    BOOST_TEST(rec.message.payload == order(std::stoi(rec.message.key)));
+    payloads.insert(rec.message.payload);
+  }
+  BOOST_TEST(payloads == (std::set<std::string>{order(1), order(2), order(3)}));
+}
+
 BOOST_AUTO_TEST_CASE(a_key_can_come_from_a_header) {
   const std::string topic = unique("by-header");
   auto hook = start(kafka_options(bootstrap(), topic, "header:X-Order-Id"));
