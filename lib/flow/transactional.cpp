@@ -232,6 +232,7 @@ Result<std::unique_ptr<TransactionalLoop>> TransactionalLoop::create(Transaction
       {"transactional.id", o.name + "-" + o.group_id},
       {"enable.idempotence", "true"},
       {"acks", "all"},
+      {kJavaCompatiblePartitioner.first, kJavaCompatiblePartitioner.second},
       {"linger.ms", "5"},
       {"transaction.timeout.ms", "60000"},
       {"message.timeout.ms", "55000"}};

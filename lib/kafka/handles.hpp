@@ -11,6 +11,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "platform/kafka/common.hpp"
@@ -88,6 +89,15 @@ Result<ConfHandle> make_conf(const ClientContext& ctx, const std::string& bootst
                              const platform::kafka::SecurityOptions& security,
                              const std::vector<std::pair<std::string, std::string>>& settings,
                              const std::map<std::string, std::string>& extra, std::string_view field_prefix);
+
+/// The producers' partitioner: a keyed message goes to
+/// toPositive(murmur2(key)) % partitions, the Java client's default, so a
+/// key lands in the same partition whether libplatform or a Camel K
+/// integration (Java) produced it, and per-key order holds across both.
+/// librdkafka's own default (consistent_random, CRC32) places keys
+/// elsewhere. Keyless messages: a random partition, kept for
+/// sticky.partitioning.linger.ms. `extra` may still set `partitioner`.
+inline constexpr std::pair<const char*, const char*> kJavaCompatiblePartitioner{"partitioner", "murmur2_random"};
 
 /// librdkafka consumer keys a kafka::Consumer (and a flow's consumer) sets
 /// itself and refuses from `extra`: it commits processed offsets only.

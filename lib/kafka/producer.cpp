@@ -373,6 +373,8 @@ Result<Producer> Producer::create(ProducerOptions options) {
                                   {{"enable.idempotence", options.idempotence ? "true" : "false"},
                                    {"acks", options.acks},
                                    {"linger.ms", linger_text(options.linger_ms)},
+                                   {internal::kJavaCompatiblePartitioner.first,
+                                    internal::kJavaCompatiblePartitioner.second},
                                    {"message.timeout.ms", std::to_string(options.delivery_timeout.count())}},
                                   options.extra, "");
   if (!conf.ok()) return conf.status();
