@@ -9,6 +9,11 @@
 # with nginx, even rounds with the Kafka route), and with several rounds the
 # medians: the machine drifts by +-15 % over minutes, so use many short
 # rounds (e.g. 5 s x 10) rather than a few long ones.
+# Per target it also prints the CPU time per request (microseconds) of the
+# server (nginx: master and workers; the webhook: all its threads, with the
+# embedded Kafka), of wrk, and of the whole machine, and how much of the
+# machine was idle: on two cores everything shares the same CPUs, so the
+# req/s of each target follow from what one request costs.
 # Usage: bench/webhook/run.sh [BUILD_DIR] [SECONDS] [ROUNDS]
 # Needs: wrk, nginx (Debian nginx-light), build target bench_webhook_server.
 set -euo pipefail
@@ -73,6 +78,7 @@ http {
 CONF
 "$nginx_bin" -p "$work/nginx" -c "$work/nginx/nginx.conf" -g 'daemon off;' 2>"$work/nginx.err" &
 pids+=($!)
+nginx_pid=$!
 
 # Not in $(...): a subshell's pids+=() would be lost and the server left running.
 start_server() {  # args: port file, extra flags
@@ -84,7 +90,9 @@ start_server() {  # args: port file, extra flags
   [[ -s "$file" ]] || { echo "the bench server did not start:" >&2; cat "$work/server.log" >&2; exit 1; }
 }
 start_server "$work/dry.port" --dry-run
+dry_pid=$!
 start_server "$work/kafka.port"
+kafka_pid=$!
 dry_port="$(head -1 "$work/dry.port")"
 kafka_port="$(head -1 "$work/kafka.port")"
 sleep 1
@@ -98,43 +106,65 @@ to_ms() {  # "1.23ms" | "456.00us" | "1.02s" -> ms
   awk -v v="$1" 'BEGIN { n = v + 0; if (v ~ /us$/) n /= 1000; else if (v ~ /ms$/) n = n; else if (v ~ /s$/) n *= 1000; printf "%.2f", n }'
 }
 
-run() {  # name port -> "rps p50 p99 non2xx"
-  local out
-  out="$(wrk -t2 -c64 -d"${seconds}s" --latency -s "$work/post.lua" "http://127.0.0.1:$2/webhooks/orders")"
-  echo "$out" > "$work/wrk.$1.txt"
-  local rps p50 p99 non
+hz="$(getconf CLK_TCK)"
+# CPU ticks (user + system) of a process and its children (nginx's workers).
+ticks() {
+  awk -v p="$1" '{ sub(/^.*\) /, "") } $2 == p || FILENAME == "/proc/" p "/stat" { t += $12 + $13 } END { print t + 0 }' \
+    /proc/[0-9]*/stat 2>/dev/null
+}
+machine() { awk '$1 == "cpu" { t = 0; for (i = 2; i <= NF; i++) t += $i; print t, $5 + $6 }' /proc/stat; }  # total idle
+
+run() {  # name port pid -> "rps p50 p99 non2xx server_us wrk_us machine_us idle%"
+  local out s1 s2 t1 i1 t2 i2 wrk_cpu
+  s1="$(ticks "$3")"
+  read -r t1 i1 <<<"$(machine)"
+  local TIMEFORMAT='%U %S'
+  wrk_cpu="$( { time wrk -t2 -c64 -d"${seconds}s" --latency -s "$work/post.lua" "http://127.0.0.1:$2/webhooks/orders" \
+    >"$work/wrk.$1.txt"; } 2>&1 )"
+  s2="$(ticks "$3")"
+  read -r t2 i2 <<<"$(machine)"
+  out="$(cat "$work/wrk.$1.txt")"
+  local rps p50 p99 non n
   rps="$(awk '/Requests\/sec/ {print $2}' <<<"$out")"
+  n="$(awk '/requests in/ {print $1}' <<<"$out")"
   p50="$(to_ms "$(awk '$1 == "50%" {print $2}' <<<"$out")")"
   p99="$(to_ms "$(awk '$1 == "99%" {print $2}' <<<"$out")")"
   non="$(awk '/Non-2xx/ {print $5}' <<<"$out")"
-  echo "$rps $p50 $p99 ${non:-0}"
+  awk -v rps="$rps" -v p50="$p50" -v p99="$p99" -v non="${non:-0}" -v n="$n" -v hz="$hz" -v s="$((s2 - s1))" \
+    -v w="$wrk_cpu" -v t="$((t2 - t1))" -v i="$((i2 - i1))" 'BEGIN {
+    split(w, wu, " "); us = 1e6 / hz / n
+    printf "%s %s %s %s %.1f %.1f %.1f %.0f\n", rps, p50, p99, non, s * us, (wu[1] + wu[2]) * 1e6 / n, (t - i) * us, 100 * i / t }'
 }
 
 echo "webhook bench: wrk -t2 -c64 -d${seconds}s, 1 KiB JSON POST, keep-alive; $(nproc) cores"
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
-printf '%-8s %-28s %12s %9s %9s %8s\n' round target req/s p50_ms p99_ms non2xx
+printf '%-8s %-28s %12s %9s %9s %8s %10s %10s %10s %6s\n' round target req/s p50_ms p99_ms non2xx \
+  server_us wrk_us machine_us idle
+echo "(*_us: CPU time per request in microseconds; idle: share of the machine's CPU time left idle)"
 median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
-all_n="" all_d="" all_k="" all_r="" all_p=""
+all_n="" all_d="" all_k="" all_r="" all_p="" all_sn="" all_sd="" all_sk=""
 for round in $(seq "$rounds"); do
   # Odd rounds run nginx first, even rounds the Kafka route first: the
   # machine's throughput drifts over minutes, and neither side should always
   # get the same slot.
   if (( round % 2 )); then
-    read -r n_rps n_p50 n_p99 n_non <<<"$(run nginx "$nginx_port")"
-    read -r d_rps d_p50 d_p99 d_non <<<"$(run dry "$dry_port")"
-    read -r k_rps k_p50 k_p99 k_non <<<"$(run kafka "$kafka_port")"
+    read -r n_rps n_p50 n_p99 n_non n_srv n_wrk n_all n_idle <<<"$(run nginx "$nginx_port" "$nginx_pid")"
+    read -r d_rps d_p50 d_p99 d_non d_srv d_wrk d_all d_idle <<<"$(run dry "$dry_port" "$dry_pid")"
+    read -r k_rps k_p50 k_p99 k_non k_srv k_wrk k_all k_idle <<<"$(run kafka "$kafka_port" "$kafka_pid")"
   else
-    read -r k_rps k_p50 k_p99 k_non <<<"$(run kafka "$kafka_port")"
-    read -r d_rps d_p50 d_p99 d_non <<<"$(run dry "$dry_port")"
-    read -r n_rps n_p50 n_p99 n_non <<<"$(run nginx "$nginx_port")"
+    read -r k_rps k_p50 k_p99 k_non k_srv k_wrk k_all k_idle <<<"$(run kafka "$kafka_port" "$kafka_pid")"
+    read -r d_rps d_p50 d_p99 d_non d_srv d_wrk d_all d_idle <<<"$(run dry "$dry_port" "$dry_pid")"
+    read -r n_rps n_p50 n_p99 n_non n_srv n_wrk n_all n_idle <<<"$(run nginx "$nginx_port" "$nginx_pid")"
   fi
-  printf '%-8s %-28s %12s %9s %9s %8s\n' "$round" "nginx return 202" "$n_rps" "$n_p50" "$n_p99" "$n_non"
-  printf '%-8s %-28s %12s %9s %9s %8s\n' "$round" "webhook, no produce" "$d_rps" "$d_p50" "$d_p99" "$d_non"
-  printf '%-8s %-28s %12s %9s %9s %8s\n' "$round" "webhook -> Kafka acks=all" "$k_rps" "$k_p50" "$k_p99" "$k_non"
+  row='%-8s %-28s %12s %9s %9s %8s %10s %10s %10s %5s%%\n'
+  printf "$row" "$round" "nginx return 202" "$n_rps" "$n_p50" "$n_p99" "$n_non" "$n_srv" "$n_wrk" "$n_all" "$n_idle"
+  printf "$row" "$round" "webhook, no produce" "$d_rps" "$d_p50" "$d_p99" "$d_non" "$d_srv" "$d_wrk" "$d_all" "$d_idle"
+  printf "$row" "$round" "webhook -> Kafka acks=all" "$k_rps" "$k_p50" "$k_p99" "$k_non" "$k_srv" "$k_wrk" "$k_all" "$k_idle"
   awk -v n="$n_rps" -v d="$d_rps" -v k="$k_rps" -v p="$k_p99" 'BEGIN {
     printf "         ratios: kafka/nginx %.2f (goal >= 0.50), no-produce/nginx %.2f, kafka/no-produce %.2f; kafka p99 %.2f ms (goal < 20)\n",
       k / n, d / n, k / d, p }'
   all_n+=" $n_rps" all_d+=" $d_rps" all_k+=" $k_rps" all_p+=" $k_p99"
+  all_sn+=" $n_srv" all_sd+=" $d_srv" all_sk+=" $k_srv"
   all_r+=" $(awk -v n="$n_rps" -v k="$k_rps" 'BEGIN { printf "%.3f", k / n }')"
 done
 if (( rounds > 1 )); then
@@ -144,6 +174,7 @@ if (( rounds > 1 )); then
   hi="$(tr ' ' '\n' <<<"$all_r" | grep -v '^$' | sort -g | tail -1)"
   p_hi="$(tr ' ' '\n' <<<"$all_p" | grep -v '^$' | sort -g | tail -1)"
   echo "summary over $rounds rounds: median req/s nginx $m_n, no produce $m_d, Kafka $m_k"
+  echo "         median server CPU per request: nginx $(median <<<"$all_sn") us, no produce $(median <<<"$all_sd") us, Kafka $(median <<<"$all_sk") us"
   awk -v r="$m_r" -v lo="$lo" -v hi="$hi" -v p="$p_hi" 'BEGIN {
     printf "         kafka/nginx median of rounds %.2f (goal >= 0.50; rounds %.2f-%.2f), worst kafka p99 %.2f ms (goal < 20)\n",
       r, lo, hi, p }'
