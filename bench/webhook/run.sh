@@ -142,7 +142,7 @@ printf '%-8s %-28s %12s %9s %9s %8s %10s %10s %10s %6s\n' round target req/s p50
   server_us wrk_us machine_us idle
 echo "(*_us: CPU time per request in microseconds; idle: share of the machine's CPU time left idle)"
 median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
-all_n="" all_d="" all_k="" all_r="" all_p="" all_sn="" all_sd="" all_sk=""
+all_n="" all_d="" all_k="" all_r="" all_p="" all_sn="" all_sd="" all_sk="" all_wn="" all_wd="" all_wk="" all_in="" all_id="" all_ik=""
 for round in $(seq "$rounds"); do
   # Odd rounds run nginx first, even rounds the Kafka route first: the
   # machine's throughput drifts over minutes, and neither side should always
@@ -164,7 +164,8 @@ for round in $(seq "$rounds"); do
     printf "         ratios: kafka/nginx %.2f (goal >= 0.50), no-produce/nginx %.2f, kafka/no-produce %.2f; kafka p99 %.2f ms (goal < 20)\n",
       k / n, d / n, k / d, p }'
   all_n+=" $n_rps" all_d+=" $d_rps" all_k+=" $k_rps" all_p+=" $k_p99"
-  all_sn+=" $n_srv" all_sd+=" $d_srv" all_sk+=" $k_srv"
+  all_sn+=" $n_srv" all_sd+=" $d_srv" all_sk+=" $k_srv" all_wn+=" $n_wrk" all_wd+=" $d_wrk" all_wk+=" $k_wrk"
+  all_in+=" $n_idle" all_id+=" $d_idle" all_ik+=" $k_idle"
   all_r+=" $(awk -v n="$n_rps" -v k="$k_rps" 'BEGIN { printf "%.3f", k / n }')"
 done
 if (( rounds > 1 )); then
@@ -174,7 +175,9 @@ if (( rounds > 1 )); then
   hi="$(tr ' ' '\n' <<<"$all_r" | grep -v '^$' | sort -g | tail -1)"
   p_hi="$(tr ' ' '\n' <<<"$all_p" | grep -v '^$' | sort -g | tail -1)"
   echo "summary over $rounds rounds: median req/s nginx $m_n, no produce $m_d, Kafka $m_k"
-  echo "         median server CPU per request: nginx $(median <<<"$all_sn") us, no produce $(median <<<"$all_sd") us, Kafka $(median <<<"$all_sk") us"
+  echo "         median CPU per request, server + wrk: nginx $(median <<<"$all_sn") + $(median <<<"$all_wn") us," \
+    "no produce $(median <<<"$all_sd") + $(median <<<"$all_wd") us, Kafka $(median <<<"$all_sk") + $(median <<<"$all_wk") us;" \
+    "machine idle: $(median <<<"$all_in") %, $(median <<<"$all_id") %, $(median <<<"$all_ik") %"
   awk -v r="$m_r" -v lo="$lo" -v hi="$hi" -v p="$p_hi" 'BEGIN {
     printf "         kafka/nginx median of rounds %.2f (goal >= 0.50; rounds %.2f-%.2f), worst kafka p99 %.2f ms (goal < 20)\n",
       r, lo, hi, p }'
