@@ -27,6 +27,14 @@ command -v wrk >/dev/null || { echo "wrk is not installed (apt-get install wrk)"
 nginx_bin="$(command -v nginx || echo /usr/sbin/nginx)"
 [[ -x "$nginx_bin" ]] || { echo "nginx is not installed (apt-get install nginx-light)" >&2; exit 2; }
 
+# Bench servers left running by an interrupted script take CPU from this run
+# (each keeps an embedded Kafka with its timers).
+others="$(grep -lx bench_webhook_s /proc/[0-9]*/comm 2>/dev/null | wc -l)"
+if (( others > 0 )); then
+  echo "warning: $others other bench_webhook_server process(es) running; they take CPU from this run" \
+    "(stop them: pkill -f bench_webhook_server)" >&2
+fi
+
 work="$(mktemp -d)"
 pids=()
 cleanup() {
