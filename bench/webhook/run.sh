@@ -128,7 +128,7 @@ run() {  # name port pid -> "rps p50 p99 non2xx server_us wrk_us machine_us idle
   read -r t1 i1 <<<"$(machine)"
   local TIMEFORMAT='%U %S'
   wrk_cpu="$( { time wrk -t2 -c64 -d"${seconds}s" --latency -s "$work/post.lua" "http://127.0.0.1:$2/webhooks/orders" \
-    >"$work/wrk.$1.txt"; } 2>&1 )"
+    >"$work/wrk.$1.txt" 2>"$work/wrk.$1.err"; } 2>&1 )"
   s2="$(ticks "$3")"
   read -r t2 i2 <<<"$(machine)"
   out="$(cat "$work/wrk.$1.txt")"
@@ -138,8 +138,9 @@ run() {  # name port pid -> "rps p50 p99 non2xx server_us wrk_us machine_us idle
   p50="$(to_ms "$(awk '$1 == "50%" {print $2}' <<<"$out")")"
   p99="$(to_ms "$(awk '$1 == "99%" {print $2}' <<<"$out")")"
   non="$(awk '/Non-2xx/ {print $5}' <<<"$out")"
-  awk -v rps="$rps" -v p50="$p50" -v p99="$p99" -v non="${non:-0}" -v n="$n" -v hz="$hz" -v s="$((s2 - s1))" \
+  awk -v rps="${rps:-0}" -v p50="$p50" -v p99="$p99" -v non="${non:-0}" -v n="$n" -v hz="$hz" -v s="$((s2 - s1))" \
     -v w="$wrk_cpu" -v t="$((t2 - t1))" -v i="$((i2 - i1))" 'BEGIN {
+    if (n + 0 == 0) { printf "%s %s %s %s - - - -\n", rps, p50, p99, non; exit }  # wrk got no answer
     split(w, wu, " "); us = 1e6 / hz / n
     printf "%s %s %s %s %.1f %.1f %.1f %.0f\n", rps, p50, p99, non, s * us, (wu[1] + wu[2]) * 1e6 / n, (t - i) * us, 100 * i / t }'
 }
