@@ -29,7 +29,7 @@ nginx_bin="$(command -v nginx || echo /usr/sbin/nginx)"
 
 # Bench servers left running by an interrupted script take CPU from this run
 # (each keeps an embedded Kafka with its timers).
-others="$(grep -lx bench_webhook_s /proc/[0-9]*/comm 2>/dev/null | wc -l)"
+others="$( (grep -lx bench_webhook_s /proc/[0-9]*/comm 2>/dev/null || true) | wc -l)"
 if (( others > 0 )); then
   echo "warning: $others other bench_webhook_server process(es) running; they take CPU from this run" \
     "(stop them: pkill -f bench_webhook_server)" >&2
