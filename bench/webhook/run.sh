@@ -150,6 +150,7 @@ echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 printf '%-8s %-28s %12s %9s %9s %8s %10s %10s %10s %6s\n' round target req/s p50_ms p99_ms non2xx \
   server_us wrk_us machine_us idle
 echo "(*_us: CPU time per request in microseconds; idle: share of the machine's CPU time left idle)"
+row='%-8s %-28s %12s %9s %9s %8s %10s %10s %10s %5s%%\n'
 median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 all_n="" all_d="" all_k="" all_r="" all_p="" all_sn="" all_sd="" all_sk="" all_wn="" all_wd="" all_wk="" all_in="" all_id="" all_ik=""
 for round in $(seq "$rounds"); do
@@ -165,7 +166,6 @@ for round in $(seq "$rounds"); do
     read -r d_rps d_p50 d_p99 d_non d_srv d_wrk d_all d_idle <<<"$(run dry "$dry_port" "$dry_pid")"
     read -r n_rps n_p50 n_p99 n_non n_srv n_wrk n_all n_idle <<<"$(run nginx "$nginx_port" "$nginx_pid")"
   fi
-  row='%-8s %-28s %12s %9s %9s %8s %10s %10s %10s %5s%%\n'
   printf "$row" "$round" "nginx return 202" "$n_rps" "$n_p50" "$n_p99" "$n_non" "$n_srv" "$n_wrk" "$n_all" "$n_idle"
   printf "$row" "$round" "webhook, no produce" "$d_rps" "$d_p50" "$d_p99" "$d_non" "$d_srv" "$d_wrk" "$d_all" "$d_idle"
   printf "$row" "$round" "webhook -> Kafka acks=all" "$k_rps" "$k_p50" "$k_p99" "$k_non" "$k_srv" "$k_wrk" "$k_all" "$k_idle"
