@@ -24,28 +24,11 @@ here="$(cd "$(dirname "$0")" && pwd)"
 build="${1:-$here/../../build}"
 seconds="${2:-10}"
 rounds="${3:-1}"
-server="$build/bench/webhook/bench_webhook_server"
-[[ -x "$server" ]] || { echo "build it first: ninja -C $build bench_webhook_server" >&2; exit 2; }
-command -v wrk >/dev/null || { echo "wrk is not installed (apt-get install wrk)" >&2; exit 2; }
 nginx_bin="$(command -v nginx || echo /usr/sbin/nginx)"
 [[ -x "$nginx_bin" ]] || { echo "nginx is not installed (apt-get install nginx-light)" >&2; exit 2; }
 
-# Bench servers left running by an interrupted script take CPU from this run
-# (each keeps an embedded Kafka with its timers).
-others="$( (grep -lx bench_webhook_s /proc/[0-9]*/comm 2>/dev/null || true) | wc -l)"
-if (( others > 0 )); then
-  echo "warning: $others other bench_webhook_server process(es) running; they take CPU from this run" \
-    "(stop them: pkill -f bench_webhook_server)" >&2
-fi
-
-work="$(mktemp -d)"
-pids=()
-cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
+# shellcheck source=common.sh
+source "$here/common.sh"
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
@@ -74,15 +57,6 @@ CONF
 pids+=($!)
 nginx_pid=$!
 
-# Not in $(...): a subshell's pids+=() would be lost and the server left running.
-start_server() {  # args: port file, extra flags
-  local file="$1"
-  shift
-  "$server" "$@" >"$file" 2>>"$work/server.log" &
-  pids+=($!)
-  for _ in $(seq 100); do [[ -s "$file" ]] && break; sleep 0.1; done
-  [[ -s "$file" ]] || { echo "the bench server did not start:" >&2; cat "$work/server.log" >&2; exit 1; }
-}
 start_server "$work/dry.port" --dry-run
 dry_pid=$!
 start_server "$work/kafka.port"
